@@ -1,0 +1,338 @@
+//! Typed `[preprocessor.NAME]` tables with helpful errors.
+//!
+//! A plugin declares its settings as a `serde` struct (kebab-case, every field defaulted). This
+//! module reads the table mdBook hands over, and turns every mistake into a diagnostic that
+//! points into `book.toml`:
+//!
+//! * an unknown key is a *warning* that names the nearest known key (a typo must not silently
+//!   disable a feature, but must not break a build either);
+//! * a value of the wrong type is an *error* naming the key and the expected type.
+//!
+//! mdBook's own keys (`command`, `before`, `after`, `optional`, `renderers`) and the suite's
+//! shared `strict` key are taken out before the plugin's struct sees the table.
+
+use crate::diag::{Diagnostic, Diagnostics, Location};
+use crate::span::LineIndex;
+use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
+use std::path::{Path, PathBuf};
+
+/// Keys mdBook itself reads from every `[preprocessor.NAME]` table.
+pub const MDBOOK_KEYS: &[&str] = &["command", "before", "after", "optional", "renderers"];
+
+/// Keys every livingref plugin understands, whatever its own settings.
+pub const SHARED_KEYS: &[&str] = &["strict"];
+
+/// A plugin's settings plus the suite-wide ones.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Loaded<C> {
+    pub settings: C,
+    /// `strict = true`: warnings fail the build.
+    pub strict: bool,
+}
+
+/// Reads `[preprocessor.<name>]` from `table` (what `ctx.config.get("preprocessor.<name>")`
+/// returns; `None` when the book has no such table). `book_toml` is the path of the book's
+/// `book.toml`, read only to point diagnostics at the right line.
+///
+/// Returns `None` after pushing an error when the table cannot be used at all.
+pub fn load<C: DeserializeOwned + Default>(
+    name: &str,
+    table: Option<toml::Table>,
+    book_toml: &Path,
+    diags: &mut Diagnostics,
+) -> Option<Loaded<C>> {
+    let mut table = table.unwrap_or_default();
+    let locator = KeyLocator::read(book_toml, name);
+    for key in MDBOOK_KEYS {
+        table.remove(*key);
+    }
+    let strict = match table.remove("strict") {
+        None => false,
+        Some(toml::Value::Boolean(b)) => b,
+        Some(other) => {
+            diags.push(type_error(
+                name,
+                "strict",
+                "a boolean (`true` or `false`)",
+                &other,
+                &locator,
+            ));
+            return None;
+        }
+    };
+
+    let known = struct_fields::<C>();
+    let mut unknown: Vec<String> = Vec::new();
+    let value = toml::Value::Table(table);
+    let mut on_ignored = |path: serde_ignored::Path<'_>| unknown.push(path.to_string());
+    let deserializer = serde_ignored::Deserializer::new(value, &mut on_ignored);
+    let settings = match serde_path_to_error::deserialize::<_, C>(deserializer) {
+        Ok(settings) => settings,
+        Err(err) => {
+            let key = err.path().to_string();
+            let inner = err.into_inner();
+            diags.push(
+                Diagnostic::error(format!(
+                    "`{key}` in `[preprocessor.{name}]` has the wrong type: {}",
+                    inner.message()
+                ))
+                .at(locator.locate(&key))
+                .help(format!(
+                    "see the `[preprocessor.{name}]` reference in the README for the expected value"
+                )),
+            );
+            return None;
+        }
+    };
+    for key in unknown {
+        let mut d = Diagnostic::warning(format!(
+            "unknown key `{key}` in `[preprocessor.{name}]` is ignored"
+        ))
+        .at(locator.locate(&key));
+        d = match nearest(&key, known.iter().chain(SHARED_KEYS)) {
+            Some(near) => d.help(format!("did you mean `{near}`?")),
+            None => d.help(format!(
+                "known keys: {}",
+                known
+                    .iter()
+                    .chain(SHARED_KEYS)
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        };
+        diags.push(d);
+    }
+    Some(Loaded { settings, strict })
+}
+
+fn type_error(
+    name: &str,
+    key: &str,
+    expected: &str,
+    got: &toml::Value,
+    locator: &KeyLocator,
+) -> Diagnostic {
+    Diagnostic::error(format!(
+        "`{key}` in `[preprocessor.{name}]` must be {expected}, found {}",
+        got.type_str()
+    ))
+    .at(locator.locate(key))
+}
+
+/// The closest candidate to `word` within a small edit distance, for "did you mean" hints.
+pub fn nearest<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a &'a str>,
+) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::damerau_levenshtein(word, c), *c))
+        .filter(|(dist, c)| *dist <= (c.chars().count() / 3).max(2))
+        .min()
+        .map(|(_, c)| c)
+}
+
+/// Finds where `preprocessor.NAME.KEY` is written in `book.toml`, for diagnostics. Settings
+/// can also come from `MDBOOK_PREPROCESSOR__…` environment variables; those have no line, so
+/// the location degrades to the file name.
+struct KeyLocator {
+    path: PathBuf,
+    text: Option<String>,
+    name: String,
+}
+
+impl KeyLocator {
+    fn read(path: &Path, name: &str) -> Self {
+        KeyLocator {
+            path: path
+                .file_name()
+                .map_or_else(|| path.to_path_buf(), PathBuf::from),
+            text: std::fs::read_to_string(path).ok(),
+            name: name.to_owned(),
+        }
+    }
+
+    fn locate(&self, dotted_key: &str) -> Location {
+        let Some(text) = &self.text else {
+            return Location::file(&self.path);
+        };
+        let Ok(doc) = toml::de::DeTable::parse(text) else {
+            return Location::file(&self.path);
+        };
+        let mut path = vec!["preprocessor", self.name.as_str()];
+        path.extend(dotted_key.split('.').filter(|s| !s.is_empty()));
+        let mut table = doc.get_ref();
+        let mut span = None;
+        for (i, segment) in path.iter().enumerate() {
+            let Some((key, value)) = table.iter().find(|(k, _)| k.get_ref() == segment) else {
+                break;
+            };
+            if i >= 2 {
+                span = Some(key.span());
+            }
+            match value.get_ref().as_table() {
+                Some(inner) => table = inner,
+                None => break,
+            }
+        }
+        match span {
+            Some(span) => Location::in_text(&self.path, &LineIndex::new(text), span),
+            None => Location::file(&self.path),
+        }
+    }
+}
+
+/// The field names a `#[derive(Deserialize)]` struct accepts, read from serde itself so the list
+/// of known keys can never drift from the struct. (Hand-written: the only crate offering this,
+/// `serde-aux`, would pull in `chrono` for twenty lines.)
+pub fn struct_fields<T: DeserializeOwned>() -> &'static [&'static str] {
+    struct Probe<'a>(&'a mut &'static [&'static str]);
+
+    #[derive(Debug)]
+    struct Stop;
+    impl std::fmt::Display for Stop {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("field probe")
+        }
+    }
+    impl std::error::Error for Stop {}
+    impl de::Error for Stop {
+        fn custom<M: std::fmt::Display>(_: M) -> Self {
+            Stop
+        }
+    }
+
+    impl<'de> Deserializer<'de> for Probe<'_> {
+        type Error = Stop;
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Stop> {
+            Err(Stop)
+        }
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _name: &'static str,
+            fields: &'static [&'static str],
+            _visitor: V,
+        ) -> Result<V::Value, Stop> {
+            *self.0 = fields;
+            Err(Stop)
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+            option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+            ignored_any
+        }
+    }
+
+    let mut fields: &'static [&'static str] = &[];
+    let _ = T::deserialize(Probe(&mut fields));
+    fields
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Default, Deserialize, PartialEq)]
+    #[serde(default, rename_all = "kebab-case")]
+    struct Demo {
+        glossary: String,
+        recent_limit: u32,
+    }
+
+    fn book_toml(text: &str) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("book.toml");
+        std::fs::write(&path, text).unwrap();
+        (dir, path)
+    }
+
+    fn table(text: &str) -> Option<toml::Table> {
+        let doc: toml::Table = toml::from_str(text).unwrap();
+        doc.get("preprocessor")?.get("demo")?.as_table().cloned()
+    }
+
+    #[test]
+    fn reads_fields_and_strips_mdbook_keys() {
+        let text = "[preprocessor.demo]\ncommand = \"x\"\nafter = [\"links\"]\nrecent-limit = 3\nstrict = true\n";
+        let (_dir, path) = book_toml(text);
+        let mut diags = Diagnostics::new();
+        let loaded = load::<Demo>("demo", table(text), &path, &mut diags).unwrap();
+        assert_eq!(loaded.settings.recent_limit, 3);
+        assert!(loaded.strict);
+        assert!(diags.is_empty(), "{diags:?}");
+    }
+
+    #[test]
+    fn unknown_key_warns_with_nearest_and_line() {
+        let text = "[book]\ntitle = \"t\"\n\n[preprocessor.demo]\nglosary = \"g.md\"\n";
+        let (_dir, path) = book_toml(text);
+        let mut diags = Diagnostics::new();
+        let loaded = load::<Demo>("demo", table(text), &path, &mut diags).unwrap();
+        assert_eq!(loaded.settings, Demo::default());
+        let d = diags.iter().next().unwrap();
+        assert_eq!(d.severity, crate::diag::Severity::Warning);
+        assert_eq!(
+            d.message,
+            "unknown key `glosary` in `[preprocessor.demo]` is ignored"
+        );
+        assert_eq!(d.help.as_deref(), Some("did you mean `glossary`?"));
+        let loc = d.location.as_ref().unwrap();
+        assert_eq!(
+            (loc.file.as_path(), loc.line, loc.col),
+            (Path::new("book.toml"), 5, 1)
+        );
+    }
+
+    #[test]
+    fn wrong_type_is_an_error_naming_key_and_type() {
+        let text = "[preprocessor.demo]\nrecent-limit = \"five\"\n";
+        let (_dir, path) = book_toml(text);
+        let mut diags = Diagnostics::new();
+        assert!(load::<Demo>("demo", table(text), &path, &mut diags).is_none());
+        let d = diags.iter().next().unwrap();
+        assert!(
+            d.message
+                .starts_with("`recent-limit` in `[preprocessor.demo]` has the wrong type"),
+            "{}",
+            d.message
+        );
+        assert!(d.message.contains("u32"), "{}", d.message);
+        assert_eq!(d.location.as_ref().unwrap().line, 2);
+    }
+
+    #[test]
+    fn strict_must_be_boolean() {
+        let text = "[preprocessor.demo]\nstrict = \"yes\"\n";
+        let (_dir, path) = book_toml(text);
+        let mut diags = Diagnostics::new();
+        assert!(load::<Demo>("demo", table(text), &path, &mut diags).is_none());
+        assert!(
+            diags
+                .iter()
+                .next()
+                .unwrap()
+                .message
+                .contains("must be a boolean")
+        );
+    }
+
+    #[test]
+    fn missing_table_gives_defaults() {
+        let mut diags = Diagnostics::new();
+        let loaded = load::<Demo>(
+            "demo",
+            None,
+            Path::new("/nonexistent/book.toml"),
+            &mut diags,
+        )
+        .unwrap();
+        assert_eq!(loaded, Loaded::default());
+    }
+
+    #[test]
+    fn struct_fields_come_from_serde() {
+        assert_eq!(struct_fields::<Demo>(), &["glossary", "recent-limit"]);
+    }
+}

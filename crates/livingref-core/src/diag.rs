@@ -1,0 +1,419 @@
+//! Diagnostics as data, printed like a compiler's.
+//!
+//! Every problem a plugin finds in a book — a malformed BibTeX entry, an unknown hypothesis
+//! field, a duplicate glossary term, a bad config value — becomes a [`Diagnostic`]: severity,
+//! message, an optional `file:line:col` with the offending source line, and a `help` that says
+//! how to fix it. Plugins *collect* diagnostics into [`Diagnostics`] and keep going, so one run
+//! reports every problem at once; the protocol layer prints them on stderr and turns them into
+//! an exit code (see [`Outcome`]).
+//!
+//! Nothing here panics on odd input: spans are clamped to the text they point into.
+
+use crate::span::LineIndex;
+use std::fmt::{self, Write as _};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+/// How bad a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// The book cannot be built correctly; always fails the build.
+    Error,
+    /// Something is off but the output is still sound; fails the build only with `strict = true`.
+    Warning,
+}
+
+impl Severity {
+    fn label(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// Where a diagnostic points: a file, a 1-based line and column, and the source line itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// Path as the user should read it: relative to the book root when possible.
+    pub file: PathBuf,
+    pub line: usize,
+    pub col: usize,
+    /// How many characters to underline (at least one caret is drawn when a line is known).
+    pub width: usize,
+    /// The offending line, if the text is known, printed under the location with carets.
+    pub source_line: Option<String>,
+}
+
+impl Location {
+    /// A whole file, no position (e.g. a missing file or a setting from the environment).
+    pub fn file(file: impl Into<PathBuf>) -> Self {
+        Location {
+            file: file.into(),
+            line: 0,
+            col: 0,
+            width: 0,
+            source_line: None,
+        }
+    }
+
+    /// A byte range inside `index`'s text. Offsets that fall inside a multibyte character or
+    /// past the end are clamped, so a wrong span degrades the message, never the process.
+    pub fn in_text(file: impl Into<PathBuf>, index: &LineIndex<'_>, range: Range<usize>) -> Self {
+        let start = index.line_col(range.start);
+        let end = index.line_col(range.end.max(range.start));
+        let line_text = index.line_text(start.line);
+        let width = if end.line == start.line {
+            end.col.saturating_sub(start.col)
+        } else {
+            // A multi-line span is underlined to the end of its first line.
+            line_text.chars().count() + 1 - start.col
+        };
+        Location {
+            file: file.into(),
+            line: start.line,
+            col: start.col,
+            width: width.max(1),
+            source_line: Some(line_text.to_owned()),
+        }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if self.line > 0 {
+            write!(f, ":{}:{}", self.line, self.col)?;
+        }
+        Ok(())
+    }
+}
+
+/// One problem found in a book, with everything needed to fix it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub message: String,
+    pub location: Option<Location>,
+    /// Secondary places, e.g. "first defined here" for a duplicate.
+    pub related: Vec<(Location, String)>,
+    /// How to fix it, phrased as an instruction.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, message)
+    }
+
+    pub fn warning(message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, message)
+    }
+
+    fn new(severity: Severity, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity,
+            message: message.into(),
+            location: None,
+            related: Vec::new(),
+            help: None,
+        }
+    }
+
+    #[must_use]
+    pub fn at(mut self, location: Location) -> Self {
+        self.location = Some(location);
+        self
+    }
+
+    #[must_use]
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    #[must_use]
+    pub fn related(mut self, location: Location, note: impl Into<String>) -> Self {
+        self.related.push((location, note.into()));
+        self
+    }
+
+    /// Renders the diagnostic rustc-style. `origin` names the plugin (`terms`, `papers`, …) so a
+    /// reader of mdBook's interleaved output knows which preprocessor spoke.
+    pub fn render(&self, origin: &str, style: Style) -> String {
+        let mut out = String::new();
+        let (head, tail) = style.severity(self.severity);
+        let _ = writeln!(
+            out,
+            "{head}{}[{origin}]{tail}{bold}: {}{reset}",
+            self.severity.label(),
+            self.message,
+            bold = style.bold(),
+            reset = style.reset(),
+        );
+        let gutter = [self.location.as_ref()]
+            .into_iter()
+            .flatten()
+            .chain(self.related.iter().map(|(loc, _)| loc))
+            .map(|loc| loc.line.to_string().len())
+            .max()
+            .unwrap_or(1);
+        if let Some(loc) = &self.location {
+            render_location(&mut out, loc, None, gutter, style);
+        }
+        for (loc, note) in &self.related {
+            render_location(&mut out, loc, Some(note), gutter, style);
+        }
+        if let Some(help) = &self.help {
+            let _ = writeln!(
+                out,
+                "{:gutter$} = {}help{}: {help}",
+                "",
+                style.bold(),
+                style.reset()
+            );
+        }
+        out
+    }
+}
+
+fn render_location(
+    out: &mut String,
+    loc: &Location,
+    note: Option<&str>,
+    gutter: usize,
+    style: Style,
+) {
+    let blue = style.blue();
+    let reset = style.reset();
+    let _ = writeln!(out, "{:gutter$}{blue}-->{reset} {loc}", "");
+    let Some(line) = &loc.source_line else {
+        if let Some(note) = note {
+            let _ = writeln!(out, "{:gutter$} = note: {note}", "");
+        }
+        return;
+    };
+    // Tabs would shift the caret; draw them as single spaces on both lines.
+    let shown: String = line
+        .chars()
+        .map(|c| if c == '\t' { ' ' } else { c })
+        .collect();
+    let _ = writeln!(out, "{:gutter$} {blue}|{reset}", "");
+    let _ = writeln!(out, "{blue}{:>gutter$} |{reset} {shown}", loc.line);
+    let pad = loc.col.saturating_sub(1);
+    let carets = "^".repeat(loc.width.max(1));
+    let note = note.map(|n| format!(" {n}")).unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "{:gutter$} {blue}|{reset} {:pad$}{carets}{note}",
+        "", ""
+    );
+}
+
+/// Terminal styling for rendered diagnostics: ANSI colours or none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    Plain,
+    Ansi,
+}
+
+impl Style {
+    /// Colours only on a terminal, and never when `NO_COLOR` is set (<https://no-color.org>).
+    pub fn for_stderr() -> Self {
+        use std::io::IsTerminal;
+        if std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal() {
+            Style::Ansi
+        } else {
+            Style::Plain
+        }
+    }
+
+    fn severity(self, severity: Severity) -> (&'static str, &'static str) {
+        match (self, severity) {
+            (Style::Plain, _) => ("", ""),
+            (Style::Ansi, Severity::Error) => ("\x1b[1;31m", "\x1b[0m"),
+            (Style::Ansi, Severity::Warning) => ("\x1b[1;33m", "\x1b[0m"),
+        }
+    }
+
+    fn bold(self) -> &'static str {
+        if self == Style::Ansi { "\x1b[1m" } else { "" }
+    }
+
+    fn blue(self) -> &'static str {
+        if self == Style::Ansi {
+            "\x1b[1;34m"
+        } else {
+            ""
+        }
+    }
+
+    fn reset(self) -> &'static str {
+        if self == Style::Ansi { "\x1b[0m" } else { "" }
+    }
+}
+
+/// What a run amounts to once all diagnostics are in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Output is written; warnings (if any) were printed.
+    Success,
+    /// No output is written and mdBook stops: errors, or warnings under `strict = true`.
+    Failure,
+}
+
+/// The diagnostics of one run, in the order they were found.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.items.push(diagnostic);
+    }
+
+    pub fn extend(&mut self, diagnostics: impl IntoIterator<Item = Diagnostic>) {
+        self.items.extend(diagnostics);
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn count(&self, severity: Severity) -> usize {
+        self.items.iter().filter(|d| d.severity == severity).count()
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.count(Severity::Error) > 0
+    }
+
+    /// Errors always fail; warnings fail only when `strict`.
+    pub fn outcome(&self, strict: bool) -> Outcome {
+        if self.has_errors() || (strict && self.count(Severity::Warning) > 0) {
+            Outcome::Failure
+        } else {
+            Outcome::Success
+        }
+    }
+
+    /// All diagnostics followed by a one-line summary, as printed on stderr.
+    pub fn render(&self, origin: &str, strict: bool, style: Style) -> String {
+        let mut out = String::new();
+        for diagnostic in &self.items {
+            out.push_str(&diagnostic.render(origin, style));
+            out.push('\n');
+        }
+        let errors = self.count(Severity::Error);
+        let warnings = self.count(Severity::Warning);
+        if errors + warnings == 0 {
+            return out;
+        }
+        let summary = match (errors, warnings) {
+            (0, w) => plural(w, "warning"),
+            (e, 0) => plural(e, "error"),
+            (e, w) => format!("{} and {}", plural(e, "error"), plural(w, "warning")),
+        };
+        let verdict = match self.outcome(strict) {
+            Outcome::Success => "the book was built",
+            Outcome::Failure if errors > 0 => "the build fails",
+            Outcome::Failure => "the build fails because `strict = true`",
+        };
+        let (head, tail) = style.severity(if errors > 0 || strict {
+            Severity::Error
+        } else {
+            Severity::Warning
+        });
+        let _ = writeln!(out, "{head}{origin}{tail}: {summary}; {verdict}");
+        out
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// Path to show for `path`: relative to `root` when it lies inside it, as written otherwise.
+pub fn display_path(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| path.to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_like_rustc_with_caret_under_the_span() {
+        let text = "intro\nСуперпозиция {aliases=\"x\"\n";
+        let index = LineIndex::new(text);
+        let start = text.find('{').unwrap();
+        let d = Diagnostic::error("unterminated attribute block")
+            .at(Location::in_text(
+                "book/glossary.md",
+                &index,
+                start..text.len() - 1,
+            ))
+            .help("close the block with `}`");
+        let shown = d.render("terms", Style::Plain);
+        assert_eq!(
+            shown,
+            "error[terms]: unterminated attribute block\n \
+             --> book/glossary.md:2:14\n  \
+             |\n\
+             2 | Суперпозиция {aliases=\"x\"\n  \
+             |              ^^^^^^^^^^^^\n  \
+             = help: close the block with `}`\n"
+        );
+    }
+
+    #[test]
+    fn related_locations_are_listed_with_their_note() {
+        let text = "a\nb\n";
+        let index = LineIndex::new(text);
+        let d = Diagnostic::warning("duplicate")
+            .at(Location::in_text("g.md", &index, 2..3))
+            .related(
+                Location::in_text("g.md", &index, 0..1),
+                "first defined here",
+            );
+        let shown = d.render("terms", Style::Plain);
+        assert!(shown.contains("--> g.md:2:1"), "{shown}");
+        assert!(shown.contains("1 | a\n  | ^ first defined here"), "{shown}");
+    }
+
+    #[test]
+    fn strict_turns_warnings_into_failure() {
+        let mut diags = Diagnostics::new();
+        diags.push(Diagnostic::warning("w"));
+        assert_eq!(diags.outcome(false), Outcome::Success);
+        assert_eq!(diags.outcome(true), Outcome::Failure);
+        let summary = diags.render("papers", true, Style::Plain);
+        assert!(summary.ends_with("papers: 1 warning; the build fails because `strict = true`\n"));
+        diags.push(Diagnostic::error("e"));
+        assert_eq!(diags.outcome(false), Outcome::Failure);
+    }
+
+    #[test]
+    fn a_location_without_text_prints_file_only() {
+        let d = Diagnostic::error("missing").at(Location::file("book/papers.bib"));
+        assert_eq!(
+            d.render("papers", Style::Plain),
+            "error[papers]: missing\n --> book/papers.bib\n"
+        );
+    }
+}

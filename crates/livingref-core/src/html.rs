@@ -1,0 +1,81 @@
+//! Escaping and URL allow-listing for everything a plugin writes into a page.
+//!
+//! Glossary definitions, BibTeX fields and hypothesis cards arrive through pull requests; the
+//! suite treats them as hostile. Text goes through [`text`], attribute values through
+//! [`attr`], and a URL becomes an `href` only if [`safe_url`] accepts it.
+
+use std::borrow::Cow;
+
+/// Escapes text content (`<`, `>`, `&`).
+pub fn text(s: &str) -> Cow<'_, str> {
+    html_escape::encode_text(s)
+}
+
+/// Escapes a double-quoted attribute value (also `"` and `'`, so the value can never end the
+/// attribute, whatever quote the surrounding template uses).
+pub fn attr(s: &str) -> Cow<'_, str> {
+    html_escape::encode_quoted_attribute(s)
+}
+
+/// Returns the URL if it may become a link: `http`, `https`, `mailto`, or a relative URL
+/// (path, `#fragment`, `?query`). Everything else — `javascript:`, `data:`, `vbscript:`,
+/// schemes hidden by control characters — gives `None`. Always write the result through
+/// [`attr`].
+pub fn safe_url(url: &str) -> Option<&str> {
+    let url = url.trim();
+    if url.is_empty() || url.chars().any(|c| c.is_control()) {
+        return None;
+    }
+    // A scheme is what precedes the first ':' if that comes before any '/', '?' or '#'
+    // (RFC 3986, section 4.2: otherwise the colon belongs to a relative path).
+    let scheme_end = url.find(':');
+    let path_start = url.find(['/', '?', '#']).unwrap_or(url.len());
+    match scheme_end {
+        Some(end) if end < path_start => {
+            let scheme = url[..end].to_ascii_lowercase();
+            matches!(scheme.as_str(), "http" | "https" | "mailto").then_some(url)
+        }
+        // Relative, or `//host/path` (scheme-relative). Entity tricks such as
+        // `javascript&#58;…` cannot revive a scheme: the caller escapes the value with
+        // [`attr`], so `&` stays a literal ampersand.
+        _ => Some(url),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup() {
+        assert_eq!(text("<script>&"), "&lt;script&gt;&amp;");
+        assert_eq!(attr("\" onerror='x'"), "&quot; onerror=&#x27;x&#x27;");
+    }
+
+    #[test]
+    fn allows_web_and_relative_urls_only() {
+        for ok in [
+            "https://arxiv.org/abs/2209.10652",
+            "HTTP://x.org",
+            "mailto:a@b.c",
+            "glossary.html#sae",
+            "../a.html",
+            "#top",
+            "?q=1",
+            "a/b:c",
+        ] {
+            assert_eq!(safe_url(ok), Some(ok), "{ok}");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            " JavaScript:alert(1)",
+            "java\tscript:alert(1)",
+            "data:text/html,x",
+            "vbscript:x",
+            "file:///etc/passwd",
+            "",
+        ] {
+            assert_eq!(safe_url(bad), None, "{bad}");
+        }
+    }
+}

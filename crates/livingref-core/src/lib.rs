@@ -1,0 +1,28 @@
+//! The shared core of the livingref mdBook preprocessors (`mdbook-terms`, `mdbook-papers`,
+//! `mdbook-hypotheses`). It knows nothing about glossaries, papers or hypotheses; it knows how
+//! to be a well-behaved mdBook 0.5 preprocessor:
+//!
+//! | module | holds |
+//! |---|---|
+//! | [`protocol`] | the [`Plugin`] trait, `supports`, the JSON run loop, the version gate, exit codes |
+//! | [`config`] | typed `[preprocessor.NAME]` settings; unknown keys and wrong types as diagnostics |
+//! | [`diag`] | [`Diagnostic`]s with `file:line:col`, rendered like rustc; `strict` |
+//! | [`span`] | byte offset → line/column |
+//! | [`markdown`] | prose regions, math, directives, and byte-preserving [`markdown::splice`] |
+//! | [`html`] | escaping and URL allow-listing for everything a plugin emits |
+//! | [`i18n`] | the book's language |
+
+pub mod config;
+pub mod diag;
+pub mod html;
+pub mod i18n;
+pub mod markdown;
+pub mod protocol;
+pub mod span;
+
+pub use diag::{Diagnostic, Diagnostics, Location, Severity};
+pub use i18n::Lang;
+pub use protocol::{InProcess, Plugin, Run};
+
+/// Re-exported so plugins use exactly the mdBook types the protocol is built on.
+pub use mdbook_preprocessor;

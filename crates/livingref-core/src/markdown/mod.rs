@@ -1,0 +1,73 @@
+//! Markdown, read exactly as mdBook reads it, edited without re-serializing.
+//!
+//! Plugins never rebuild a chapter from parser events: Markdown → events → Markdown is lossy
+//! (tables, math, raw HTML, escapes and spacing all drift). Instead:
+//!
+//! 1. [`scan`] parses a chapter once with mdBook's own parser and options and reports where
+//!    insertions are allowed ([`Prose`]), which `{{#…}}` directives it holds, its headings and
+//!    its HTML comments — all as byte ranges into the original text;
+//! 2. a plugin turns what it found into [`Edit`]s;
+//! 3. [`splice`] applies them to the original text. Bytes outside the edits are copied
+//!    verbatim, and a chapter without edits is returned untouched.
+
+mod directive;
+mod math;
+mod regions;
+mod splice;
+
+pub use directive::{Arg, Directive, DirectiveError, parse_directive};
+pub use math::math_spans;
+pub use regions::{Heading, Prose, ScanOptions, Scanned, scan};
+pub use splice::{Edit, SpliceError, splice};
+
+use mdbook_markdown::MarkdownOptions;
+pub use mdbook_markdown::pulldown_cmark;
+
+/// The parser switches mdBook's HTML renderer uses (`[output.html]` `smart-punctuation`,
+/// `definition-lists`, `admonitions`; all on by default). Plugins must parse with the same
+/// switches, or they would see a different document than the one readers get.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ParseOptions {
+    pub smart_punctuation: bool,
+    pub definition_lists: bool,
+    pub admonitions: bool,
+}
+
+impl Default for ParseOptions {
+    fn default() -> Self {
+        let md = MarkdownOptions::default();
+        ParseOptions {
+            smart_punctuation: md.smart_punctuation,
+            definition_lists: md.definition_lists,
+            admonitions: md.admonitions,
+        }
+    }
+}
+
+impl ParseOptions {
+    /// Reads the switches from `[output.html]`, falling back to mdBook's defaults.
+    pub fn from_config(config: &mdbook_preprocessor::config::Config) -> Self {
+        let default = ParseOptions::default();
+        let flag = |key: &str, default: bool| {
+            config
+                .get::<bool>(&format!("output.html.{key}"))
+                .ok()
+                .flatten()
+                .unwrap_or(default)
+        };
+        ParseOptions {
+            smart_punctuation: flag("smart-punctuation", default.smart_punctuation),
+            definition_lists: flag("definition-lists", default.definition_lists),
+            admonitions: flag("admonitions", default.admonitions),
+        }
+    }
+
+    /// mdBook's parser over `text`, configured like the HTML renderer.
+    pub fn parser<'t>(&self, text: &'t str) -> pulldown_cmark::Parser<'t> {
+        let mut md = MarkdownOptions::default();
+        md.smart_punctuation = self.smart_punctuation;
+        md.definition_lists = self.definition_lists;
+        md.admonitions = self.admonitions;
+        mdbook_markdown::new_cmark_parser(text, &md)
+    }
+}

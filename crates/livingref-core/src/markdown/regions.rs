@@ -1,0 +1,321 @@
+//! One pass over a chapter: where insertions are allowed, and what else a plugin needs to know.
+//!
+//! *Prose* is text a reader reads as running text. Everything else is protected: fenced and
+//! indented code, inline code, link and image text and destinations, headings (unless asked
+//! for), raw HTML blocks, inline HTML and the text inside inline HTML elements, HTML comments,
+//! math (see [`super::math`]), `{{#…}}` directives, footnote labels, reference definitions and
+//! YAML front matter. Prose ranges only ever cover bytes that pulldown-cmark reported as text,
+//! so an edit at a prose boundary can never split a Markdown construct.
+
+use super::ParseOptions;
+use super::directive::{Directive, DirectiveError, parse_directive};
+use super::math::math_spans;
+use super::pulldown_cmark::{Event, Tag, TagEnd};
+use std::ops::Range;
+
+/// What [`scan`] should treat as prose.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ScanOptions {
+    /// Heading text is protected by default (a link inside a heading breaks its anchor and
+    /// the sidebar); set this to allow edits there.
+    pub headings_are_prose: bool,
+}
+
+/// A stretch of running text where a plugin may insert markup.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prose {
+    pub range: Range<usize>,
+    /// Number of headings before this text: 0 before the first heading. Lets plugins work
+    /// "per section".
+    pub section: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    pub level: u8,
+    /// The whole heading, markup included.
+    pub range: Range<usize>,
+    /// An explicit `{#id}` attribute, if written.
+    pub id: Option<String>,
+    /// The heading's text content, without markup.
+    pub text: String,
+}
+
+/// Everything [`scan`] learned about a chapter, as byte ranges into it.
+#[derive(Debug, Clone, Default)]
+pub struct Scanned<'t> {
+    pub prose: Vec<Prose>,
+    /// `{{#…}}` directives outside code, in order; malformed ones as errors.
+    pub directives: Vec<Result<Directive<'t>, DirectiveError>>,
+    pub headings: Vec<Heading>,
+    /// `<!-- … -->` comments (block or inline), e.g. for `<!-- terms:off -->` switches.
+    pub html_comments: Vec<Range<usize>>,
+    /// Sorted, merged ranges no edit may touch (code, HTML, math, directives, front matter).
+    /// Link text and headings are protected too but not listed: they are never prose.
+    pub protected: Vec<Range<usize>>,
+}
+
+/// Scans `text` with mdBook's parser (configured by `parse`).
+pub fn scan<'t>(text: &'t str, parse: &ParseOptions, opts: &ScanOptions) -> Scanned<'t> {
+    let mut out = Scanned::default();
+    // Code and raw HTML: neither math nor directives can start or end inside them.
+    let mut opaque: Vec<Range<usize>> = Vec::new();
+    let mut regions: Vec<Prose> = Vec::new();
+    let mut current: Option<Prose> = None;
+    let mut soft_break = false;
+    let mut depth = Depth::default();
+    let mut heading: Option<Heading> = None;
+
+    let front_matter = front_matter(text);
+    let body_start = front_matter.as_ref().map_or(0, |r| r.end);
+
+    for (event, range) in parse.parser(text).into_offset_iter() {
+        if range.end <= body_start && body_start > 0 {
+            continue;
+        }
+        let mut keep_open = false;
+        match &event {
+            Event::Start(tag) => match tag {
+                Tag::CodeBlock(_) => {
+                    depth.code += 1;
+                    opaque.push(range.clone());
+                }
+                Tag::HtmlBlock => opaque.push(range.clone()),
+                Tag::Link { .. } => depth.link += 1,
+                Tag::Image { .. } => depth.image += 1,
+                Tag::MetadataBlock(_) => depth.code += 1,
+                Tag::Heading { level, id, .. } => {
+                    depth.heading += 1;
+                    heading = Some(Heading {
+                        level: *level as u8,
+                        range: range.clone(),
+                        id: id.as_ref().map(|s| s.to_string()),
+                        text: String::new(),
+                    });
+                }
+                _ => {}
+            },
+            Event::End(tag) => {
+                match tag {
+                    TagEnd::CodeBlock | TagEnd::MetadataBlock(_) => depth.code -= 1,
+                    TagEnd::Link => depth.link -= 1,
+                    TagEnd::Image => depth.image -= 1,
+                    TagEnd::Heading(_) => {
+                        depth.heading -= 1;
+                        out.headings.extend(heading.take());
+                    }
+                    _ => {}
+                }
+                if is_block_end(tag) {
+                    // Unbalanced inline HTML cannot leak protection past its block.
+                    depth.inline_html = 0;
+                }
+            }
+            Event::Text(t) => {
+                if let Some(h) = heading.as_mut() {
+                    h.text.push_str(t);
+                }
+                if depth.allows_prose(opts) {
+                    let joins = current.as_ref().is_some_and(|cur| {
+                        cur.range.end == range.start
+                            || (soft_break && text[cur.range.end..range.start].trim().is_empty())
+                    });
+                    match current.as_mut() {
+                        Some(cur) if joins => cur.range.end = range.end,
+                        _ => {
+                            regions.extend(current.take());
+                            current = Some(Prose {
+                                range: range.clone(),
+                                section: out.headings.len() + usize::from(heading.is_some()),
+                            });
+                        }
+                    }
+                    keep_open = true;
+                }
+            }
+            Event::Code(t) => {
+                if let Some(h) = heading.as_mut() {
+                    h.text.push_str(t);
+                }
+                opaque.push(range.clone());
+            }
+            Event::SoftBreak if current.is_some() => {
+                soft_break = true;
+                continue;
+            }
+            Event::Html(html) | Event::InlineHtml(html) => {
+                if html.trim_start().starts_with("<!--") {
+                    out.html_comments.push(range.clone());
+                }
+                if matches!(event, Event::InlineHtml(_)) {
+                    depth.inline_html = depth
+                        .inline_html
+                        .saturating_add_signed(inline_tag_effect(html));
+                    opaque.push(range.clone());
+                }
+            }
+            _ => {}
+        }
+        soft_break = false;
+        if !keep_open {
+            regions.extend(current.take());
+        }
+    }
+    regions.extend(current.take());
+
+    // Math and directives live inside what pulldown-cmark calls text; cut them out.
+    opaque.sort_by_key(|r| r.start);
+    let mut protected = math_spans(text, &opaque);
+    let mut after = 0;
+    for (at, _) in text.match_indices("{{#") {
+        if at < after || at < body_start || in_ranges(&opaque, at) || is_escaped(text, at) {
+            continue;
+        }
+        let parsed = parse_directive(text, at);
+        let span = match &parsed {
+            Ok(d) => d.range.clone(),
+            Err(e) => at..e.range.end.max(at + 3),
+        };
+        after = span.end;
+        protected.push(span);
+        out.directives.push(parsed);
+    }
+    protected.extend(front_matter);
+    protected.extend(opaque);
+    out.protected = merge(protected);
+    out.prose = subtract(regions, &out.protected);
+    out
+}
+
+/// How deep the event stream currently is inside constructs that protect their text.
+#[derive(Debug, Default)]
+struct Depth {
+    code: u32,
+    link: u32,
+    image: u32,
+    heading: u32,
+    inline_html: u32,
+}
+
+impl Depth {
+    fn allows_prose(&self, opts: &ScanOptions) -> bool {
+        self.code == 0
+            && self.link == 0
+            && self.image == 0
+            && self.inline_html == 0
+            && (self.heading == 0 || opts.headings_are_prose)
+    }
+}
+
+fn is_block_end(tag: &TagEnd) -> bool {
+    matches!(
+        tag,
+        TagEnd::Paragraph
+            | TagEnd::Heading(_)
+            | TagEnd::TableCell
+            | TagEnd::Item
+            | TagEnd::BlockQuote(_)
+            | TagEnd::FootnoteDefinition
+            | TagEnd::DefinitionListTitle
+            | TagEnd::DefinitionListDefinition
+    )
+}
+
+/// +1 for an opening inline tag (`<span …>`), -1 for a closing one, 0 for comments, void and
+/// self-closing elements. Text between an opening and its closing tag is not prose: it may be
+/// an `<a>` already, or `<kbd>`, `<abbr>`, … where a link would be wrong.
+fn inline_tag_effect(html: &str) -> i32 {
+    const VOID: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr",
+    ];
+    let html = html.trim();
+    if html.starts_with("<!") || html.starts_with("<?") || html.ends_with("/>") {
+        return 0;
+    }
+    if html.starts_with("</") {
+        return -1;
+    }
+    let name: String = html[1..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect::<String>()
+        .to_ascii_lowercase();
+    if name.is_empty() || VOID.contains(&name.as_str()) {
+        0
+    } else {
+        1
+    }
+}
+
+/// YAML front matter: a first line `---` and a closing `---` or `...` line. mdBook does not
+/// strip it (it renders as a rule and a heading), but its keys are never prose.
+fn front_matter(text: &str) -> Option<Range<usize>> {
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let offset = text.len() - body.len();
+    let first = body.lines().next()?;
+    if first.trim_end() != "---" {
+        return None;
+    }
+    let mut pos = offset + first.len() + 1;
+    for line in text.get(pos..)?.split_inclusive('\n') {
+        pos += line.len();
+        if matches!(line.trim_end(), "---" | "...") {
+            return Some(0..pos);
+        }
+    }
+    None
+}
+
+fn is_escaped(text: &str, at: usize) -> bool {
+    let backslashes = text[..at].bytes().rev().take_while(|&c| c == b'\\').count();
+    backslashes % 2 == 1
+}
+
+fn in_ranges(sorted: &[Range<usize>], pos: usize) -> bool {
+    let i = sorted.partition_point(|r| r.end <= pos);
+    sorted.get(i).is_some_and(|r| r.start <= pos)
+}
+
+fn merge(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
+    ranges.sort_by_key(|r| r.start);
+    let mut merged: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
+    for r in ranges {
+        match merged.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => merged.push(r),
+        }
+    }
+    merged
+}
+
+/// `regions` minus `protected` (both sorted by start), in linear time.
+fn subtract(regions: Vec<Prose>, protected: &[Range<usize>]) -> Vec<Prose> {
+    let mut out = Vec::with_capacity(regions.len());
+    let mut p = 0;
+    for region in regions {
+        let mut start = region.range.start;
+        let end = region.range.end;
+        while p < protected.len() && protected[p].end <= start {
+            p += 1;
+        }
+        let mut q = p;
+        while q < protected.len() && protected[q].start < end {
+            if protected[q].start > start {
+                out.push(Prose {
+                    range: start..protected[q].start,
+                    section: region.section,
+                });
+            }
+            start = start.max(protected[q].end);
+            q += 1;
+        }
+        if start < end {
+            out.push(Prose {
+                range: start..end,
+                section: region.section,
+            });
+        }
+    }
+    out
+}

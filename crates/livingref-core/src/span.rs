@@ -1,0 +1,90 @@
+//! Byte offsets to human positions.
+//!
+//! Every parser in the suite works on byte offsets (pulldown-cmark's offset iterator, TOML
+//! spans, BibTeX entry starts). People read `line:column`. [`LineIndex`] converts the first
+//! into the second once per file, so a diagnostic never re-scans a chapter from the start.
+
+/// A 1-based line and column. The column counts Unicode scalar values, as rustc does, so a
+/// caret under Cyrillic text lands on the right letter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LineCol {
+    pub line: usize,
+    pub col: usize,
+}
+
+/// Line starts of one text, for `O(log n)` offset → line/column lookups.
+#[derive(Debug, Clone)]
+pub struct LineIndex<'a> {
+    text: &'a str,
+    /// Byte offset at which each line starts; always begins with `0`.
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { text, starts }
+    }
+
+    /// Position of `offset` (clamped to the text, and moved back to a char boundary).
+    pub fn line_col(&self, offset: usize) -> LineCol {
+        let offset = floor_char_boundary(self.text, offset);
+        let line = self.starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.starts[line];
+        let col = self.text[start..offset].chars().count() + 1;
+        LineCol {
+            line: line + 1,
+            col,
+        }
+    }
+
+    /// The text of 1-based `line` without its line ending (`\n` or `\r\n`).
+    pub fn line_text(&self, line: usize) -> &'a str {
+        let Some(&start) = self.starts.get(line.wrapping_sub(1)) else {
+            return "";
+        };
+        let end = self.starts.get(line).map_or(self.text.len(), |&next| next);
+        let text = &self.text[start..end];
+        let text = text.strip_suffix('\n').unwrap_or(text);
+        text.strip_suffix('\r').unwrap_or(text)
+    }
+
+    pub fn text(&self) -> &'a str {
+        self.text
+    }
+}
+
+/// Largest char boundary `<= offset`, clamped to the text length.
+pub(crate) fn floor_char_boundary(text: &str, offset: usize) -> usize {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_chars_not_bytes() {
+        let idx = LineIndex::new("abc\nпривет мир\r\nend");
+        assert_eq!(idx.line_col(0), LineCol { line: 1, col: 1 });
+        assert_eq!(idx.line_col(4), LineCol { line: 2, col: 1 });
+        // "мир" starts after "привет " = 7 chars (13 bytes).
+        let mir = "abc\nпривет ".len();
+        assert_eq!(idx.line_col(mir), LineCol { line: 2, col: 8 });
+        assert_eq!(idx.line_text(2), "привет мир");
+        assert_eq!(idx.line_text(3), "end");
+        assert_eq!(idx.line_text(9), "");
+    }
+
+    #[test]
+    fn offsets_inside_a_char_or_past_the_end_are_clamped() {
+        let idx = LineIndex::new("ж\n");
+        assert_eq!(idx.line_col(1), LineCol { line: 1, col: 1 });
+        assert_eq!(idx.line_col(99), LineCol { line: 2, col: 1 });
+    }
+}
