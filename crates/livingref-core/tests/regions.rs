@@ -102,11 +102,25 @@ fn directives_are_protected_and_parsed() {
         "See {{#cite elhage2022superposition}} and \\{{#cite literal}}.\n\n`{{#cite code}}`\n";
     assert_eq!(
         marked(text),
-        "⟦See ⟧{{#cite elhage2022superposition}}⟦ and ⟧\\⟦{{#cite literal}}.⟧\n\n`{{#cite code}}`\n"
+        "⟦See ⟧{{#cite elhage2022superposition}}⟦ and ⟧\\{⟦{#cite literal}}.⟧\n\n`{{#cite code}}`\n"
     );
     let scanned = scan(text, &ParseOptions::default(), &ScanOptions::default());
     assert_eq!(scanned.directives.len(), 1);
     assert_eq!(scanned.directives[0].as_ref().unwrap().name, "cite");
+}
+
+#[test]
+fn emphasis_delimiters_keep_their_flanking() {
+    // `*term*` and `**term**` stay linkable; intraword emphasis and words glued to literal
+    // delimiters are left alone, since a tag next to them could change what they pair with.
+    assert_eq!(
+        marked("A *term*, **bold** term.\n"),
+        "⟦A ⟧*⟦term⟧*⟦, ⟧**⟦bold⟧**⟦ term.⟧\n"
+    );
+    assert_eq!(
+        marked("in*tra*word and snake_case x\n"),
+        "in*tra*word⟦ and ⟧snake_case⟦ x⟧\n"
+    );
 }
 
 #[test]
@@ -155,11 +169,14 @@ fn crlf_and_cyrillic() {
 #[test]
 fn smart_punctuation_joins_and_escapes_split() {
     // Smart quotes and dashes are separate text events over contiguous bytes: one region.
-    // A backslash escape is not text, so no edit can ever separate `\` from its character.
+    // An escaped character is not prose, so no edit can separate it from its backslash;
+    // the word glued to it is left alone too.
     assert_eq!(
         marked("It's \"quoted\" -- and a\\*star.\n"),
-        "⟦It's \"quoted\" -- and a⟧\\⟦*star.⟧\n"
+        "⟦It's \"quoted\" -- and a⟧\\*star⟦.⟧\n"
     );
+    // An entity is text to the parser but markup in the source.
+    assert_eq!(marked("R&amp;D and more.\n"), "⟦R⟧&amp;⟦D and more.⟧\n");
 }
 
 #[test]

@@ -115,7 +115,21 @@ pub fn scan<'t>(text: &'t str, parse: &ParseOptions, opts: &ScanOptions) -> Scan
                 if let Some(h) = heading.as_mut() {
                     h.text.push_str(t);
                 }
-                if depth.allows_prose(opts) {
+                // Only verbatim text (and smart punctuation) is prose: an entity such as
+                // `&amp;` is text to the parser but markup in the source, and an escaped
+                // character must stay glued to its backslash.
+                let mut range = range.clone();
+                let mut parsed: &str = t;
+                let after_backslash = range.start > 0 && text.as_bytes()[range.start - 1] == b'\\';
+                if after_backslash && current.as_ref().is_none_or(|c| c.range.end != range.start) {
+                    let skip = t.chars().next().map_or(0, char::len_utf8);
+                    range.start += skip;
+                    parsed = &t[skip..];
+                }
+                if depth.allows_prose(opts)
+                    && !range.is_empty()
+                    && is_verbatim(&text[range.clone()], parsed)
+                {
                     let joins = current.as_ref().is_some_and(|cur| {
                         cur.range.end == range.start
                             || (soft_break && text[cur.range.end..range.start].trim().is_empty())
@@ -183,8 +197,131 @@ pub fn scan<'t>(text: &'t str, parse: &ParseOptions, opts: &ScanOptions) -> Scan
     protected.extend(front_matter);
     protected.extend(opaque);
     out.protected = merge(protected);
-    out.prose = subtract(regions, &out.protected);
+    out.prose = split_at_markup_chars(text, subtract(regions, &out.protected));
     out
+}
+
+/// ASCII characters that the parser saw as literal text *here* but that pair up with other
+/// characters (`[`…`]`, `*`, `_`, `~`, `<`, `` ` ``, `&`, `\\`): markup inserted next to one can
+/// change how it pairs (an emphasis delimiter's flanking, a bracket's link-ness). Prose never
+/// contains them, and a word glued to one (`_word`, `[word`) is left out too.
+const MARKUP_CHARS: &[u8] = b"[]<>*_~`&\\";
+
+/// Emphasis and strikethrough delimiters.
+const DELIMITERS: &[u8] = b"*_~";
+
+fn split_at_markup_chars(text: &str, regions: Vec<Prose>) -> Vec<Prose> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(regions.len());
+    for region in regions {
+        let mut start = region.range.start;
+        let mut literal_before = false;
+        for i in region.range.clone() {
+            if MARKUP_CHARS.contains(&bytes[i]) {
+                out.extend(trim_glued(
+                    text,
+                    start..i,
+                    literal_before,
+                    true,
+                    region.section,
+                ));
+                start = i + 1;
+                literal_before = true;
+            }
+        }
+        out.extend(trim_glued(
+            text,
+            start..region.range.end,
+            literal_before,
+            false,
+            region.section,
+        ));
+    }
+    out
+}
+
+/// Drops a word glued to a neighbour where wrapping it in markup could change the parse:
+/// a literal markup character, or an emphasis delimiter run whose flanking (CommonMark 6.2)
+/// would change once `<`/`>` stands next to it instead of a letter. `*term*` stays linkable;
+/// intraword `a*b*c` does not.
+fn trim_glued(
+    text: &str,
+    range: Range<usize>,
+    literal_before: bool,
+    literal_after: bool,
+    section: usize,
+) -> Option<Prose> {
+    let bytes = text.as_bytes();
+    let piece = &text[range.clone()];
+    let glued_before = literal_before
+        || (range.start > 0 && DELIMITERS.contains(&bytes[range.start - 1]) && {
+            let run = bytes[range.start - 1];
+            let run_start = bytes[..range.start]
+                .iter()
+                .rposition(|&b| b != run)
+                .map_or(0, |i| i + 1);
+            // Safe only when the run is preceded by white space or starts the text.
+            run_start > 0 && !bytes[run_start - 1].is_ascii_whitespace()
+        });
+    let glued_after = literal_after
+        || (range.end < bytes.len() && DELIMITERS.contains(&bytes[range.end]) && {
+            let run = bytes[range.end];
+            let run_end = bytes[range.end..]
+                .iter()
+                .position(|&b| b != run)
+                .map_or(bytes.len(), |i| range.end + i);
+            match bytes.get(run_end) {
+                // Followed by white space or the end: the run stays right-flanking only.
+                None => false,
+                Some(b) if b.is_ascii_whitespace() => false,
+                // Followed by punctuation, the run becomes both-flanking, which is harmless only
+                // for a symmetric pair (`*term*.`): CommonMark's "rule of 3" can otherwise
+                // unpair it. Accept exactly that: the same run, as long, right before the region.
+                Some(b) if b.is_ascii_punctuation() && !MARKUP_CHARS.contains(b) => {
+                    let len = run_end - range.end;
+                    let opens = range.start >= len
+                        && bytes[range.start - len..range.start]
+                            .iter()
+                            .all(|&b| b == run)
+                        && (range.start == len || bytes[range.start - len - 1] != run);
+                    !opens
+                }
+                Some(_) => true,
+            }
+        });
+    let start = if glued_before {
+        range.start
+            + piece
+                .find(|c: char| !c.is_alphanumeric())
+                .unwrap_or(piece.len())
+    } else {
+        range.start
+    };
+    let end = if glued_after {
+        piece
+            .rfind(|c: char| !c.is_alphanumeric())
+            .map_or(range.start, |i| {
+                range.start + i + piece[i..].chars().next().map_or(1, char::len_utf8)
+            })
+    } else {
+        range.end
+    };
+    (start < end).then_some(Prose {
+        range: start..end,
+        section,
+    })
+}
+
+/// Whether a text event's source bytes read as its text: equal, or smart punctuation
+/// (`'` → `’`, `--` → `–`, `...` → `…`).
+fn is_verbatim(source: &str, parsed: &str) -> bool {
+    source == parsed
+        || (source
+            .bytes()
+            .all(|b| matches!(b, b'\'' | b'"' | b'-' | b'.'))
+            && parsed
+                .chars()
+                .all(|c| matches!(c, '‘' | '’' | '“' | '”' | '–' | '—' | '…')))
 }
 
 /// How deep the event stream currently is inside constructs that protect their text.
