@@ -324,16 +324,16 @@ impl Diagnostics {
             (e, w) => format!("{} and {}", plural(e, "error"), plural(w, "warning")),
         };
         let verdict = match self.outcome(strict) {
-            Outcome::Success => "the book was built",
-            Outcome::Failure if errors > 0 => "the build fails",
-            Outcome::Failure => "the build fails because `strict = true`",
+            Outcome::Success => " emitted",
+            Outcome::Failure if errors > 0 => "; the build fails",
+            Outcome::Failure => "; the build fails because `strict = true`",
         };
         let (head, tail) = style.severity(if errors > 0 || strict {
             Severity::Error
         } else {
             Severity::Warning
         });
-        let _ = writeln!(out, "{head}{origin}{tail}: {summary}; {verdict}");
+        let _ = writeln!(out, "{head}{origin}{tail}: {summary}{verdict}");
         out
     }
 }

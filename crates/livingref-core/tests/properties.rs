@@ -1,6 +1,9 @@
 //! Properties of scanning and splicing over generated Markdown built from the constructs that
 //! break naive editors: code, math, currency, directives, HTML, links, CRLF, Cyrillic.
 
+// Tests fail by panicking; unwrap is the clearest way to say "this must hold".
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use livingref_core::markdown::pulldown_cmark::Event;
 use livingref_core::markdown::{Edit, ParseOptions, ScanOptions, scan, splice};
 use proptest::prelude::*;

@@ -1,6 +1,9 @@
 //! Prose regions on tricky Markdown. Each case shows the chapter with its prose regions
 //! bracketed as `⟦…⟧`, so a failure reads as a diff of what a plugin may touch.
 
+// Tests fail by panicking; unwrap is the clearest way to say "this must hold".
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use livingref_core::markdown::{ParseOptions, ScanOptions, scan};
 
 fn marked(text: &str) -> String {

@@ -44,12 +44,13 @@ impl Default for Settings {
     }
 }
 
-#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "kebab-case")]
-pub enum CitationStyle {
-    #[default]
-    AuthorYear,
-    Numeric,
+livingref_core::choice! {
+    /// How citations render.
+    pub enum CitationStyle {
+        #[default]
+        AuthorYear = "author-year",
+        Numeric = "numeric",
+    }
 }
 
 impl Plugin for Papers {

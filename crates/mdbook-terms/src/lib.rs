@@ -36,13 +36,14 @@ impl Default for Settings {
     }
 }
 
-#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "kebab-case")]
-pub enum LinkMode {
-    #[default]
-    FirstPerChapter,
-    FirstPerSection,
-    All,
+livingref_core::choice! {
+    /// Which uses of a term become links.
+    pub enum LinkMode {
+        #[default]
+        FirstPerChapter = "first-per-chapter",
+        FirstPerSection = "first-per-section",
+        All = "all",
+    }
 }
 
 impl Plugin for Terms {

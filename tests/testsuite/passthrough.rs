@@ -1,0 +1,76 @@
+//! The passthrough guarantee: a chapter with nothing for a plugin to change comes out
+//! byte-identical, whichever way mdBook runs the plugins.
+
+use crate::support::{Mode, assert_expected, chapters, copy_fixture, load, main_of, preprocess};
+use mdbook_driver::MDBook;
+use mdbook_driver::config::Config;
+
+/// The same book with every livingref plugin switched off (`renderers = []`): what mdBook
+/// alone makes of it, `{{#include}}` and `README.md` handling included.
+fn baseline(root: &std::path::Path) -> MDBook {
+    let mut config = Config::from_disk(root.join("book.toml")).unwrap();
+    for name in crate::support::PLUGINS {
+        config
+            .set(
+                format!("preprocessor.{name}.renderers"),
+                Vec::<String>::new(),
+            )
+            .unwrap();
+    }
+    MDBook::load_with_config(root, config).unwrap()
+}
+
+#[test]
+fn tricky_chapters_are_byte_identical_in_process_and_as_binaries() {
+    let dir = copy_fixture("tricky");
+    let expected = chapters(&preprocess(&baseline(dir.path())));
+    assert_eq!(expected.len(), 8, "fixture chapters");
+    for mode in [Mode::InProcess, Mode::Binaries] {
+        let actual = chapters(&preprocess(&load(dir.path(), mode)));
+        assert_eq!(actual.len(), expected.len());
+        for ((path, want), (_, got)) in expected.iter().zip(&actual) {
+            assert!(
+                want == got,
+                "{mode:?}: {} changed:\n--- before\n{want:?}\n--- after\n{got:?}",
+                path.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn crlf_survives_the_json_round_trip() {
+    let dir = copy_fixture("tricky");
+    let book = preprocess(&load(dir.path(), Mode::Binaries));
+    let (_, ru) = chapters(&book)
+        .into_iter()
+        .find(|(p, _)| p.ends_with("ru.md"))
+        .unwrap();
+    assert!(
+        ru.contains("Строка с переносом\r\nи продолжением."),
+        "{ru:?}"
+    );
+}
+
+#[test]
+fn tricky_book_renders_the_same_main_both_ways() {
+    for mode in [Mode::InProcess, Mode::Binaries] {
+        let dir = copy_fixture("tricky");
+        load(dir.path(), mode).build().unwrap();
+        for page in [
+            "intro",
+            "code",
+            "math",
+            "html",
+            "structure",
+            "nested/deep",
+            "frontmatter",
+            "ru",
+        ] {
+            let html =
+                std::fs::read_to_string(dir.path().join("book").join(format!("{page}.html")))
+                    .unwrap();
+            assert_expected(&format!("tricky/{page}.html"), &main_of(&html));
+        }
+    }
+}

@@ -1,0 +1,195 @@
+//! Shared helpers: fixture books, the compiled binaries, `<main>` extraction, expected files.
+
+use livingref_core::InProcess;
+use mdbook_driver::MDBook;
+use mdbook_driver::book::{Book, BookItem, Chapter};
+use mdbook_driver::builtin_renderers::MarkdownRenderer;
+use mdbook_driver::config::Config;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+pub(crate) const PLUGINS: [&str; 3] = ["hypotheses", "papers", "terms"];
+
+pub(crate) fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+pub(crate) fn fixture(name: &str) -> PathBuf {
+    repo_root().join("tests/fixtures").join(name)
+}
+
+/// A fresh copy of a fixture book in a temporary folder, so builds never write into the repo.
+pub(crate) fn copy_fixture(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture(name), dir.path());
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// How a test runs the plugins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// Inside the mdBook process through `mdbook-driver`.
+    InProcess,
+    /// As mdBook runs them for real: the compiled binaries over the JSON protocol.
+    Binaries,
+}
+
+/// Loads the book at `root` with every livingref plugin it configures wired up per `mode`.
+pub(crate) fn load(root: &Path, mode: Mode) -> MDBook {
+    let mut config = Config::from_disk(root.join("book.toml")).unwrap();
+    if mode == Mode::Binaries {
+        for name in PLUGINS {
+            if config.contains_key(&format!("preprocessor.{name}")) {
+                let bin = binary(&format!("mdbook-{name}"));
+                config
+                    .set(
+                        format!("preprocessor.{name}.command"),
+                        bin.to_str().unwrap(),
+                    )
+                    .unwrap();
+            }
+        }
+    }
+    let mut md = MDBook::load_with_config(root, config).unwrap();
+    if mode == Mode::InProcess {
+        // Same name as the book.toml table: replaces the command preprocessor in place, so
+        // the order from `before`/`after` is kept.
+        md.with_preprocessor(InProcess(mdbook_hypotheses::Hypotheses));
+        md.with_preprocessor(InProcess(mdbook_papers::Papers));
+        md.with_preprocessor(InProcess(mdbook_terms::Terms));
+    }
+    md
+}
+
+/// The book after all preprocessors (mdBook's own included) ran, as the markdown renderer sees it.
+pub(crate) fn preprocess(md: &MDBook) -> Book {
+    md.preprocess_book(&MarkdownRenderer::new()).unwrap().0
+}
+
+/// Every chapter with a source file, as `(source path, content)`, depth first.
+pub(crate) fn chapters(book: &Book) -> Vec<(PathBuf, String)> {
+    book.iter()
+        .filter_map(|item| match item {
+            BookItem::Chapter(Chapter {
+                source_path: Some(p),
+                content,
+                ..
+            }) => Some((p.clone(), content.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Path of a compiled binary of this workspace, built on first use.
+///
+/// `CARGO_BIN_EXE_*` only exists for binaries of the package under test, and the binaries
+/// live in their own crates; so the suite asks cargo to build them once (a no-op when
+/// `cargo test --workspace` already did) into the same target folder and profile.
+pub(crate) fn binary(name: &str) -> PathBuf {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    let dir = BUILT.get_or_init(|| {
+        let exe = std::env::current_exe().unwrap();
+        let profile_dir = exe.parent().unwrap().parent().unwrap().to_path_buf();
+        let target_dir = profile_dir.parent().unwrap();
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let mut cmd = Command::new(cargo);
+        cmd.args(["build", "--quiet", "--bins"])
+            .arg("--target-dir")
+            .arg(target_dir);
+        for plugin in PLUGINS {
+            cmd.args(["-p", &format!("mdbook-{plugin}")]);
+        }
+        if profile_dir.file_name().is_some_and(|n| n == "release") {
+            cmd.arg("--release");
+        }
+        let status = cmd.current_dir(repo_root()).status().unwrap();
+        assert!(status.success(), "building the plugin binaries failed");
+        profile_dir
+    });
+    dir.join(format!("{name}{}", std::env::consts::EXE_SUFFIX))
+}
+
+/// The `<main>…</main>` element of a rendered page: the part a plugin influences. The rest
+/// (sidebar, scripts, theme) belongs to mdBook and would make expected files brittle.
+pub(crate) fn main_of(html: &str) -> String {
+    let start = html.find("<main>").expect("page has <main>");
+    let end = html.rfind("</main>").expect("page has </main>") + "</main>".len();
+    let main = &html[start..end];
+    // Normalise the trailing spaces of mdBook's template so files stay editor-proof.
+    main.lines()
+        .map(str::trim_end)
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
+}
+
+/// Compares `actual` with the committed file `tests/expected/<rel>`. With
+/// `LIVINGREF_BLESS=1` the file is (re)written instead: review the diff, then commit.
+pub(crate) fn assert_expected(rel: &str, actual: &str) {
+    let path = repo_root().join("tests/expected").join(rel);
+    if std::env::var_os("LIVINGREF_BLESS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!(
+            "missing expected file {}; run `LIVINGREF_BLESS=1 cargo test` to create it",
+            path.display()
+        )
+    });
+    if expected != actual {
+        let diff_line = expected
+            .lines()
+            .zip(actual.lines())
+            .position(|(a, b)| a != b);
+        panic!(
+            "{} differs from the output (first differing line: {:?}).\n--- expected\n{expected}\n--- actual\n{actual}\n\
+             If the change is intended, run `LIVINGREF_BLESS=1 cargo test` and commit the diff.",
+            path.display(),
+            diff_line.map(|n| n + 1)
+        );
+    }
+}
+
+/// Runs a binary with `args` and `stdin`, returning (exit code, stdout, stderr).
+pub(crate) fn run_binary(name: &str, args: &[&str], stdin: &str) -> (i32, String, String) {
+    use std::io::Write;
+    let mut child = Command::new(binary(name))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
