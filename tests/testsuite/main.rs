@@ -10,3 +10,4 @@
 mod passthrough;
 mod protocol;
 mod support;
+mod terms;

@@ -131,7 +131,15 @@ pub(crate) fn binary(name: &str) -> PathBuf {
 pub(crate) fn main_of(html: &str) -> String {
     let start = html.find("<main>").expect("page has <main>");
     let end = html.rfind("</main>").expect("page has </main>") + "</main>".len();
-    let main = &html[start..end];
+    let mut main = html[start..end].to_owned();
+    // The preview assets mdbook-terms inlines are the same on every page; expected files
+    // show a marker instead, and `terms::assets_are_inlined_once` checks the real thing.
+    if let Some(at) = main.find("<style>\n/* mdbook-terms") {
+        let close = main[at..]
+            .find("</script>")
+            .map_or(main.len(), |n| at + n + "</script>".len());
+        main.replace_range(at..close, "<!-- mdbook-terms assets -->");
+    }
     // Normalise the trailing spaces of mdBook's template so files stay editor-proof.
     main.lines()
         .map(str::trim_end)

@@ -1,11 +1,34 @@
 //! `mdbook-terms`: a glossary defined once, linked everywhere.
 //!
-//! Status: the preprocessor is wired into mdBook and reads its settings; linking arrives with
-//! the glossary feature. Until then it passes the book through unchanged.
+//! One run: read the glossary chapter ([`glossary`]), compile every term form into one
+//! multi-pattern matcher ([`matcher`], with inflection rules from [`inflect`]), link each
+//! chapter's prose by splicing `<a>` tags at byte offsets ([`link`]), then rewrite the glossary
+//! page with anchors and "Used in" backlinks ([`page`]). Chapters without terms stay
+//! byte-identical.
 
+use globset::{Glob, GlobSetBuilder};
+use livingref_core::markdown::splice;
 use livingref_core::mdbook_preprocessor::book::Book;
-use livingref_core::{Plugin, Run};
+use livingref_core::span::LineIndex;
+use livingref_core::{Diagnostic, Lang, Location, Plugin, Run};
 use serde::Deserialize;
+use std::path::PathBuf;
+
+pub mod glossary;
+pub mod inflect;
+pub mod link;
+pub mod matcher;
+pub mod page;
+
+/// The preview script and style, inlined into each page that has glossary links (a few KB;
+/// no `book.toml` edits, no files to copy, nothing fetched from a CDN).
+const ASSETS: &str = concat!(
+    "<style>\n",
+    include_str!("../assets/terms.css"),
+    "</style>\n<script>\n",
+    include_str!("../assets/terms.js"),
+    "</script>\n"
+);
 
 /// The `mdbook-terms` preprocessor.
 #[derive(Debug, Clone, Copy, Default)]
@@ -58,7 +81,146 @@ impl Plugin for Terms {
         true
     }
 
-    fn run(&self, _run: &mut Run<'_, Settings>, book: Book) -> Book {
+    fn run(&self, run: &mut Run<'_, Settings>, mut book: Book) -> Book {
+        let glossary_path = PathBuf::from(&run.settings.glossary);
+        let Some(glossary_source) = book
+            .chapters()
+            .find(|c| c.source_path.as_deref() == Some(&glossary_path))
+            .map(|c| c.content.clone())
+        else {
+            let tried = run.display(&run.src_dir().join(&glossary_path));
+            run.diagnostics.push(
+                Diagnostic::error(format!("glossary chapter `{}` is not in the book", tried.display()))
+                    .at(Location::file("book.toml"))
+                    .help("create it and list it in SUMMARY.md, or point `glossary` in `[preprocessor.terms]` at it"),
+            );
+            return book;
+        };
+        let glossary_file = run.display(&run.src_dir().join(&glossary_path));
+        let glossary = glossary::parse(
+            &glossary_source,
+            &glossary_file,
+            &run.markdown,
+            &mut run.diagnostics,
+        );
+        let matcher = matcher::Matcher::new(&glossary);
+        let mut excludes = GlobSetBuilder::new();
+        for pattern in &run.settings.exclude {
+            match Glob::new(pattern) {
+                Ok(glob) => {
+                    excludes.add(glob);
+                }
+                Err(err) => run.diagnostics.push(
+                    Diagnostic::error(format!("invalid glob `{pattern}` in `exclude`: {err}"))
+                        .at(Location::file("book.toml")),
+                ),
+            }
+        }
+        let excludes = excludes
+            .build()
+            .unwrap_or_else(|_| globset::GlobSet::empty());
+        let target = link::Target {
+            glossary: &glossary_path,
+            html: run.ctx.renderer == "html",
+            mode: run.settings.link,
+            parse: run.markdown,
+        };
+        let lang = run
+            .settings
+            .language
+            .as_deref()
+            .and_then(Lang::from_tag)
+            .unwrap_or(run.lang);
+
+        // Pass 1: link every chapter, remembering which terms each one uses.
+        let order: Vec<PathBuf> = book.chapters().filter_map(|c| c.path.clone()).collect();
+        let mut uses: Vec<(PathBuf, String, Vec<link::Use>)> = Vec::new();
+        let src_dir = run.src_dir();
+        let root = run.ctx.root.clone();
+        let diagnostics = &mut run.diagnostics;
+        book.for_each_chapter_mut(|chapter| {
+            let (Some(path), Some(source)) = (chapter.path.clone(), chapter.source_path.clone())
+            else {
+                return;
+            };
+            if source == glossary_path || excludes.is_match(&source) {
+                return;
+            }
+            let file = livingref_core::diag::display_path(&root, &src_dir.join(&source));
+            let linked = link::link_chapter(
+                &chapter.content,
+                &path,
+                &file,
+                &glossary,
+                &matcher,
+                &target,
+                diagnostics,
+            );
+            let mut edits = linked.edits;
+            if target.html && !linked.linked.is_empty() {
+                edits.push(livingref_core::markdown::Edit::insert(
+                    chapter.content.len(),
+                    definitions(&glossary, &linked.linked),
+                ));
+            }
+            match splice(&chapter.content, edits) {
+                Ok(std::borrow::Cow::Owned(new)) => chapter.content = new,
+                Ok(std::borrow::Cow::Borrowed(_)) => {}
+                Err(err) => diagnostics.push(
+                    Diagnostic::error(format!("internal error while linking terms: {err}"))
+                        .at(Location::file(&file)),
+                ),
+            }
+            uses.push((path, chapter.name.clone(), linked.uses));
+        });
+        uses.sort_by_key(|(path, _, _)| order.iter().position(|p| p == path));
+
+        // Pass 2: the glossary page, with backlinks.
+        let chapters: Vec<page::Chapter<'_>> = uses
+            .iter()
+            .map(|(path, name, uses)| page::Chapter { name, path, uses })
+            .collect();
+        let index = LineIndex::new(&glossary_source);
+        for entry in page::unused(&glossary, &chapters) {
+            let e = &glossary.entries[entry];
+            run.diagnostics.push(
+                Diagnostic::warning(format!("glossary term `{}` is used nowhere in the book", e.display))
+                    .at(Location::in_text(&glossary_file, &index, e.title.clone()))
+                    .help("use it in a chapter, add the spelling used there as an alias, or remove the entry"),
+            );
+        }
+        let glossary_page = page::render(
+            &glossary_source,
+            &glossary,
+            &glossary_path,
+            &chapters,
+            lang,
+            target.html,
+        );
+        book.for_each_chapter_mut(|chapter| {
+            if chapter.source_path.as_deref() == Some(glossary_path.as_path()) {
+                chapter.content.clone_from(&glossary_page);
+            }
+        });
         book
     }
+}
+
+/// The hidden block of definitions that previews read, plus the preview assets.
+fn definitions(glossary: &glossary::Glossary, linked: &[usize]) -> String {
+    let mut out = String::from("\n\n<div class=\"terms-defs\" hidden>");
+    for &i in linked {
+        let e = &glossary.entries[i];
+        // No blank line may appear inside an HTML block, or Markdown would resume; `&#10;`
+        // keeps line breaks (they matter in `<pre>`) without ending the block.
+        out.push_str(&format!(
+            "<div data-term-def=\"{}\"><div class=\"terms-preview-title\">{}</div>{}</div>",
+            livingref_core::html::attr(&e.id),
+            livingref_core::html::text(&e.display),
+            e.definition_html.trim_end().replace('\n', "&#10;")
+        ));
+    }
+    out.push_str("</div>\n\n");
+    out.push_str(ASSETS);
+    out
 }

@@ -41,6 +41,13 @@ pub struct Heading {
     pub text: String,
 }
 
+/// A link: its whole source (`[text](dest)`) and its destination as parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    pub range: Range<usize>,
+    pub dest: String,
+}
+
 /// Everything [`scan`] learned about a chapter, as byte ranges into it.
 #[derive(Debug, Clone, Default)]
 pub struct Scanned<'t> {
@@ -50,6 +57,8 @@ pub struct Scanned<'t> {
     pub headings: Vec<Heading>,
     /// `<!-- … -->` comments (block or inline), e.g. for `<!-- terms:off -->` switches.
     pub html_comments: Vec<Range<usize>>,
+    /// Inline links and autolinks, e.g. for `[text](term:id)` forms.
+    pub links: Vec<Link>,
     /// Sorted, merged ranges no edit may touch (code, HTML, math, directives, front matter).
     /// Link text and headings are protected too but not listed: they are never prose.
     pub protected: Vec<Range<usize>>,
@@ -81,7 +90,13 @@ pub fn scan<'t>(text: &'t str, parse: &ParseOptions, opts: &ScanOptions) -> Scan
                     opaque.push(range.clone());
                 }
                 Tag::HtmlBlock => opaque.push(range.clone()),
-                Tag::Link { .. } => depth.link += 1,
+                Tag::Link { dest_url, .. } => {
+                    depth.link += 1;
+                    out.links.push(Link {
+                        range: range.clone(),
+                        dest: dest_url.to_string(),
+                    });
+                }
                 Tag::Image { .. } => depth.image += 1,
                 Tag::MetadataBlock(_) => depth.code += 1,
                 Tag::Heading { level, id, .. } => {

@@ -1,0 +1,321 @@
+//! Which written words count as a form of a glossary word.
+//!
+//! Rules are chosen per word by its script, not per book: an English book with Russian aliases
+//! (or the reverse) inflects each word by its own language.
+//!
+//! * **English** nouns change only at the end: plural and possessive. Their forms are
+//!   generated explicitly (`circuit` → `circuits`, `circuit's`; `study` → `studies`;
+//!   `hypothesis` → `hypotheses`; `matrix` → `matrices`), so `universe` can never match
+//!   `universal` or `university`, which a stemmer would conflate.
+//! * **Russian** nouns and adjectives take six cases in two numbers. A Snowball stem
+//!   (`rust-stemmers`) finds the base; a guard then accepts a written word only if it starts
+//!   with the glossary word's stem, the rest is a plausible case ending, and its own stem does
+//!   not run longer (`цепь` accepts `цепью`, `цепей`, but not `цепной` or `цепочка`).
+//! * Abbreviations are never inflected beyond an English plural or possessive (`SAEs`,
+//!   `SAE's`), and are matched case-sensitively.
+
+use rust_stemmers::{Algorithm, Stemmer};
+
+/// Folds a string for matching: Unicode lowercase and `ё` → `е`. A character whose lowercase
+/// has another UTF-8 length (`K` Kelvin sign, `İ`) is kept as is, so folded text has exactly
+/// the byte offsets of its source and matches map back without a table.
+pub fn fold_into(text: &str, out: &mut String) {
+    out.clear();
+    out.reserve(text.len());
+    for c in text.chars() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+            continue;
+        }
+        let mut lower = c.to_lowercase();
+        match (lower.next(), lower.next()) {
+            (Some('ё'), None) => out.push('е'),
+            (Some(l), None) if l.len_utf8() == c.len_utf8() => out.push(l),
+            _ => out.push(c),
+        }
+    }
+}
+
+pub fn fold(text: &str) -> String {
+    let mut out = String::new();
+    fold_into(text, &mut out);
+    out
+}
+
+/// How one word of a term is recognised in text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WordRule {
+    /// Exactly this folded word (stemming off, or an inner English word).
+    Exact(String),
+    /// One of these folded forms (English nouns).
+    Forms(Vec<String>),
+    /// Russian: the folded stem plus a case ending (see the module docs).
+    Stem(String),
+    /// Case-sensitive: exactly this text, or with an English plural/possessive suffix.
+    Verbatim(String),
+}
+
+impl WordRule {
+    /// The longest prefix every accepted form starts with (folded): what the multi-pattern
+    /// search looks for.
+    pub fn prefix(&self) -> String {
+        match self {
+            WordRule::Exact(w) | WordRule::Stem(w) => w.clone(),
+            WordRule::Verbatim(w) => fold(w),
+            WordRule::Forms(forms) => {
+                let mut prefix = forms[0].as_str();
+                for f in &forms[1..] {
+                    let common = prefix
+                        .char_indices()
+                        .zip(f.chars())
+                        .take_while(|((_, a), b)| a == b)
+                        .count();
+                    let end = prefix
+                        .char_indices()
+                        .nth(common)
+                        .map_or(prefix.len(), |(i, _)| i);
+                    prefix = &prefix[..end];
+                }
+                prefix.to_owned()
+            }
+        }
+    }
+
+    /// Whether `word` (as written; `folded` is its folded form) is accepted.
+    pub fn accepts(&self, word: &str, folded: &str, stemmer: &Stemmers) -> bool {
+        match self {
+            WordRule::Exact(w) => folded == w,
+            WordRule::Forms(forms) => forms.iter().any(|f| f == folded),
+            WordRule::Verbatim(w) => {
+                word == w
+                    || word
+                        .strip_prefix(w.as_str())
+                        .is_some_and(|rest| matches!(rest, "s" | "'s" | "’s"))
+            }
+            WordRule::Stem(stem) => {
+                let Some(rest) = folded.strip_prefix(stem.as_str()) else {
+                    return false;
+                };
+                let ending_ok = rest.chars().count() <= 5
+                    && rest.chars().all(|c| RUSSIAN_ENDING_LETTERS.contains(c));
+                let own = stemmer.russian.stem(folded);
+                ending_ok && (own == stem.as_str() || stem.starts_with(own.as_ref()))
+            }
+        }
+    }
+}
+
+/// Letters that Russian noun and adjective endings are made of (including the `н`/`нн` that
+/// Snowball strips with adjectival suffixes, as in `разреженного`).
+const RUSSIAN_ENDING_LETTERS: &str = "аяоеыиуюьймхвгнъ";
+
+/// The stemmers, built once per run.
+pub struct Stemmers {
+    russian: Stemmer,
+}
+
+impl Default for Stemmers {
+    fn default() -> Self {
+        Stemmers {
+            russian: Stemmer::create(Algorithm::Russian),
+        }
+    }
+}
+
+/// Options a glossary entry sets on how its words match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MatchOptions {
+    pub case_sensitive: bool,
+    pub stem: bool,
+}
+
+/// The rules for each word of a term form (`words` as written in the glossary).
+pub fn rules_for(words: &[&str], opts: MatchOptions, stemmers: &Stemmers) -> Vec<WordRule> {
+    let last = words.len().saturating_sub(1);
+    words
+        .iter()
+        .enumerate()
+        .map(|(i, word)| {
+            if opts.case_sensitive {
+                return WordRule::Verbatim((*word).to_owned());
+            }
+            let folded = fold(word);
+            if !opts.stem {
+                return WordRule::Exact(folded);
+            }
+            if is_cyrillic(&folded) {
+                // Adjectives agree with their noun, so every Russian word inflects.
+                let stem = stemmers.russian.stem(&folded).into_owned();
+                return if stem.is_empty() {
+                    WordRule::Exact(folded)
+                } else {
+                    WordRule::Stem(stem)
+                };
+            }
+            if i == last {
+                WordRule::Forms(english_forms(&folded))
+            } else {
+                WordRule::Exact(folded)
+            }
+        })
+        .collect()
+}
+
+fn is_cyrillic(word: &str) -> bool {
+    word.chars().any(|c| matches!(c, '\u{0400}'..='\u{04FF}'))
+}
+
+/// Singular and plural, each bare and possessive. Only the final hyphen-separated part of a
+/// compound changes (`key-value memory` → `key-value memories`).
+pub fn english_forms(word: &str) -> Vec<String> {
+    let mut plurals = Vec::new();
+    let ends = |s: &str| word.ends_with(s);
+    let stem = |n: usize| &word[..word.len() - n];
+    if word.len() > 3 && ends("is") {
+        plurals.push(format!("{}es", stem(2))); // hypothesis → hypotheses
+    }
+    if word.len() > 3 && (ends("ix") || ends("ex")) {
+        plurals.push(format!("{}ices", stem(2))); // matrix → matrices, vertex → vertices
+    }
+    if word.len() > 3 && ends("um") {
+        plurals.push(format!("{}a", stem(2))); // datum → data
+    }
+    if ends("y") && !word[..word.len() - 1].ends_with(['a', 'e', 'i', 'o', 'u']) {
+        plurals.push(format!("{}ies", stem(1))); // study → studies
+    } else if ends("s") || ends("x") || ends("z") || ends("ch") || ends("sh") {
+        plurals.push(format!("{word}es"));
+    } else {
+        plurals.push(format!("{word}s"));
+    }
+    let mut forms = vec![word.to_owned(), format!("{word}'s"), format!("{word}’s")];
+    for p in plurals {
+        forms.push(format!("{p}'"));
+        forms.push(format!("{p}’"));
+        forms.push(p);
+    }
+    forms
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn accepts(term: &[&str], text_words: &[&str]) -> bool {
+        let st = Stemmers::default();
+        let opts = MatchOptions {
+            case_sensitive: false,
+            stem: true,
+        };
+        let rules = rules_for(term, opts, &st);
+        rules.len() == text_words.len()
+            && rules
+                .iter()
+                .zip(text_words)
+                .all(|(r, w)| r.accepts(w, &fold(w), &st))
+    }
+
+    #[test]
+    fn english_plurals_and_possessives() {
+        for (term, form) in [
+            ("circuit", "circuits"),
+            ("circuit", "Circuit's"),
+            ("study", "studies"),
+            ("hypothesis", "hypotheses"),
+            ("matrix", "matrices"),
+            ("head", "heads"),
+            ("bias", "biases"),
+            ("key", "keys"),
+        ] {
+            assert!(accepts(&[term], &[form]), "{term} → {form}");
+        }
+    }
+
+    #[test]
+    fn english_never_over_stems() {
+        for (term, other) in [
+            ("universe", "universal"),
+            ("universe", "university"),
+            ("feature", "featured"),
+            ("probe", "probing"),
+        ] {
+            assert!(!accepts(&[term], &[other]), "{term} must not match {other}");
+        }
+    }
+
+    #[test]
+    fn russian_cases_and_numbers() {
+        for form in [
+            "суперпозиция",
+            "суперпозиции",
+            "суперпозицию",
+            "суперпозицией",
+            "суперпозиций",
+            "суперпозициях",
+            "Суперпозициями",
+        ] {
+            assert!(accepts(&["суперпозиция"], &[form]), "{form}");
+        }
+        for form in ["цепь", "цепи", "цепью", "цепей", "цепям"] {
+            assert!(accepts(&["цепь"], &[form]), "{form}");
+        }
+        assert!(
+            accepts(&["голова"], &["голов"]),
+            "genitive plural that Snowball stems shorter"
+        );
+        assert!(accepts(
+            &["разреженный", "автоэнкодер"],
+            &["разреженного", "автоэнкодера"]
+        ));
+        assert!(accepts(
+            &["разреженный", "автоэнкодер"],
+            &["разреженными", "автоэнкодерами"]
+        ));
+        assert!(accepts(&["ёмкость"], &["емкости"]), "ё folds to е");
+    }
+
+    #[test]
+    fn russian_guard_rejects_other_words() {
+        for other in ["цепной", "цепочка"] {
+            assert!(!accepts(&["цепь"], &[other]), "{other}");
+        }
+        assert!(!accepts(&["модель"], &["моделирование"]));
+    }
+
+    #[test]
+    fn abbreviations_are_verbatim_with_english_plural() {
+        let st = Stemmers::default();
+        let rules = rules_for(
+            &["SAE"],
+            MatchOptions {
+                case_sensitive: true,
+                stem: false,
+            },
+            &st,
+        );
+        assert!(rules[0].accepts("SAEs", "saes", &st));
+        assert!(rules[0].accepts("SAE's", "sae's", &st));
+        assert!(!rules[0].accepts("sae", "sae", &st));
+        assert!(!rules[0].accepts("SAEX", "saex", &st));
+    }
+
+    #[test]
+    fn folding_keeps_byte_offsets() {
+        for s in ["Ёлка ÄÖ KELVIN \u{212A} İstanbul", "ΣΑΕ"] {
+            assert_eq!(fold(s).len(), s.len(), "{s}");
+        }
+        assert_eq!(fold("Ёжик SAE"), "ежик sae");
+    }
+
+    #[test]
+    fn prefix_is_common_to_all_forms() {
+        assert_eq!(WordRule::Forms(english_forms("study")).prefix(), "stud");
+        assert_eq!(
+            WordRule::Forms(english_forms("hypothesis")).prefix(),
+            "hypothes"
+        );
+        assert_eq!(
+            WordRule::Forms(english_forms("circuit")).prefix(),
+            "circuit"
+        );
+    }
+}

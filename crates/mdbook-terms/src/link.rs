@@ -1,0 +1,264 @@
+//! Linking one chapter: which uses of terms become links, and the edits that make them.
+
+use crate::LinkMode;
+use crate::glossary::{Glossary, slug};
+use crate::matcher::{Hit, Matcher};
+use livingref_core::config::nearest;
+use livingref_core::markdown::{Edit, ParseOptions, ScanOptions, Scanned, scan};
+use livingref_core::span::LineIndex;
+use livingref_core::{Diagnostic, Diagnostics, Location, html};
+use std::collections::HashSet;
+use std::ops::Range;
+use std::path::Path;
+
+/// Where links point and how they are written.
+pub struct Target<'a> {
+    /// The glossary chapter's path relative to `src` (`glossary.md`).
+    pub glossary: &'a Path,
+    /// HTML renderer: `<a class="term">` with previews; otherwise plain Markdown links.
+    pub html: bool,
+    pub mode: LinkMode,
+    pub parse: ParseOptions,
+}
+
+/// A use of a term, for the glossary's "Used in" list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Use {
+    pub entry: usize,
+    /// The section (heading id and text) the use is in, if any.
+    pub section: Option<(String, String)>,
+}
+
+#[derive(Debug, Default)]
+pub struct Linked {
+    pub edits: Vec<Edit>,
+    pub uses: Vec<Use>,
+    /// Entries linked at least once (their definitions go into the page for previews).
+    pub linked: Vec<usize>,
+}
+
+/// Finds the terms in `content` (the chapter at `chapter`, relative to `src`; `file` names it
+/// in diagnostics) and returns the edits that link them.
+pub fn link_chapter(
+    content: &str,
+    chapter: &Path,
+    file: &Path,
+    glossary: &Glossary,
+    matcher: &Matcher,
+    target: &Target<'_>,
+    diags: &mut Diagnostics,
+) -> Linked {
+    let scanned = scan(content, &target.parse, &ScanOptions::default());
+    let sections = section_ids(&scanned);
+    let off = switched_off(content, &scanned);
+    let href = glossary_href(chapter, target.glossary, target.html);
+    let mut out = Linked::default();
+    let mut hits: Vec<Hit> = Vec::new();
+    let mut folded = String::new();
+    for prose in &scanned.prose {
+        if off
+            .iter()
+            .any(|r| r.start <= prose.range.start && prose.range.start < r.end)
+        {
+            continue;
+        }
+        let before = hits.len();
+        matcher.find(content, prose.range.clone(), &mut folded, &mut hits);
+        for hit in &hits[before..] {
+            out.uses.push(Use {
+                entry: hit.entry,
+                section: sections.get(prose.section).cloned().flatten(),
+            });
+        }
+    }
+    let section_of = |offset: usize| {
+        scanned
+            .headings
+            .iter()
+            .take_while(|h| h.range.start <= offset)
+            .count()
+    };
+    let mut seen: HashSet<(usize, usize)> = HashSet::new();
+    let mut linked: HashSet<usize> = HashSet::new();
+    for hit in hits.iter().filter(|h| glossary.entries[h.entry].auto_link) {
+        let key = match target.mode {
+            LinkMode::FirstPerChapter => (hit.entry, 0),
+            LinkMode::FirstPerSection => (hit.entry, section_of(hit.range.start)),
+            LinkMode::All => (hit.entry, hit.range.start + 1),
+        };
+        if !seen.insert(key) {
+            continue;
+        }
+        let entry = &glossary.entries[hit.entry];
+        let (open, close) = link_markup(&href, &entry.id, &entry.definition_text, target.html);
+        out.edits.push(Edit::insert(hit.range.start, open));
+        out.edits.push(Edit::insert(hit.range.end, close));
+        linked.insert(hit.entry);
+    }
+    explicit_links(
+        content,
+        &scanned,
+        glossary,
+        &href,
+        target.html,
+        file,
+        &mut out,
+        &mut linked,
+        diags,
+    );
+    let mut linked: Vec<usize> = linked.into_iter().collect();
+    linked.sort_unstable();
+    out.linked = linked;
+    out
+}
+
+/// `[text](term:id)`: always a link, and an error if `id` is not in the glossary.
+#[allow(clippy::too_many_arguments)]
+fn explicit_links(
+    content: &str,
+    scanned: &Scanned<'_>,
+    glossary: &Glossary,
+    href: &str,
+    html: bool,
+    file: &Path,
+    out: &mut Linked,
+    linked: &mut HashSet<usize>,
+    diags: &mut Diagnostics,
+) {
+    let mut index = None;
+    for link in &scanned.links {
+        let Some(id) = link.dest.strip_prefix("term:") else {
+            continue;
+        };
+        let source = &content[link.range.clone()];
+        let Some(entry) = glossary.by_id(id) else {
+            let index = index.get_or_insert_with(|| LineIndex::new(content));
+            let ids: Vec<&str> = glossary.entries.iter().map(|e| e.id.as_str()).collect();
+            let mut d = Diagnostic::error(format!("unknown glossary id `{id}` in `{source}`"))
+                .at(Location::in_text(file, index, link.range.clone()));
+            if let Some(near) = nearest(id, ids.iter()) {
+                d = d.help(format!("did you mean `term:{near}`?"));
+            }
+            diags.push(d);
+            continue;
+        };
+        let tail = format!("](term:{id})");
+        let e = &glossary.entries[entry];
+        if source.starts_with('[') && source.ends_with(&tail) {
+            let (open, close) = link_markup(href, &e.id, &e.definition_text, html);
+            out.edits
+                .push(Edit::replace(link.range.start..link.range.start + 1, open));
+            out.edits.push(Edit::replace(
+                link.range.end - tail.len()..link.range.end,
+                close,
+            ));
+        } else if let Some(at) = source.rfind(&format!("term:{id}")) {
+            let start = link.range.start + at;
+            out.edits.push(Edit::replace(
+                start..start + 5 + id.len(),
+                format!("{href}#{id}"),
+            ));
+        }
+        out.uses.push(Use {
+            entry,
+            section: None,
+        });
+        linked.insert(entry);
+    }
+}
+
+/// The markup around a linked term.
+fn link_markup(href: &str, id: &str, definition: &str, html: bool) -> (String, String) {
+    if html {
+        let title: String = truncate(definition, 300);
+        (
+            format!(
+                "<a class=\"term\" href=\"{}#{}\" title=\"{}\" data-term=\"{}\">",
+                html::attr(href),
+                html::attr(id),
+                html::attr(&title),
+                html::attr(id)
+            ),
+            "</a>".to_owned(),
+        )
+    } else {
+        ("[".to_owned(), format!("]({href}#{id})"))
+    }
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_owned(),
+    }
+}
+
+/// Relative URL of the glossary page from `chapter` (both relative to `src`).
+pub fn glossary_href(chapter: &Path, glossary: &Path, html: bool) -> String {
+    let depth = chapter.parent().map_or(0, |p| p.components().count());
+    let mut href = "../".repeat(depth);
+    href.push_str(&glossary.to_string_lossy().replace('\\', "/"));
+    if html && let Some(stem) = href.strip_suffix(".md") {
+        href = format!("{stem}.html");
+    }
+    href
+}
+
+/// Heading ids as mdBook's HTML renderer assigns them (explicit `{#id}`, else the slug, with
+/// `-1`, `-2` … for repeats), indexed by section number (0 = before the first heading).
+fn section_ids(scanned: &Scanned<'_>) -> Vec<Option<(String, String)>> {
+    let mut used = HashSet::new();
+    let mut out = vec![None];
+    for h in &scanned.headings {
+        let base = h.id.clone().unwrap_or_else(|| slug(&h.text));
+        let mut id = base.clone();
+        let mut n = 0;
+        while !used.insert(id.clone()) {
+            n += 1;
+            id = format!("{base}-{n}");
+        }
+        out.push(Some((id, h.text.clone())));
+    }
+    out
+}
+
+/// Byte ranges between `<!-- terms:off -->` and `<!-- terms:on -->` (or the end).
+fn switched_off(content: &str, scanned: &Scanned<'_>) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut off_from = None;
+    for r in &scanned.html_comments {
+        let body = content[r.clone()]
+            .trim()
+            .trim_start_matches("<!--")
+            .trim_end_matches("-->")
+            .trim();
+        match body {
+            "terms:off" if off_from.is_none() => off_from = Some(r.end),
+            "terms:on" => out.extend(off_from.take().map(|from| from..r.start)),
+            _ => {}
+        }
+    }
+    out.extend(off_from.map(|from| from..content.len()));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hrefs_are_relative_to_the_chapter() {
+        assert_eq!(
+            glossary_href(Path::new("intro.md"), Path::new("glossary.md"), true),
+            "glossary.html"
+        );
+        assert_eq!(
+            glossary_href(Path::new("a/b/deep.md"), Path::new("glossary.md"), true),
+            "../../glossary.html"
+        );
+        assert_eq!(
+            glossary_href(Path::new("a/x.md"), Path::new("ref/glossary.md"), false),
+            "../ref/glossary.md"
+        );
+    }
+}

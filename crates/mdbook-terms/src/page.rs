@@ -1,0 +1,239 @@
+//! The glossary page: entries sorted (Latin, then Cyrillic), a jump bar, aliases and
+//! "Used in" backlinks. Term lines and definitions are copied verbatim from the source; only
+//! the attribute blocks are left out.
+
+use crate::glossary::{Entry, Glossary, slug};
+use crate::inflect::fold;
+use crate::link::Use;
+use livingref_core::{Lang, html};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// A chapter that uses terms, for backlinks.
+pub struct Chapter<'a> {
+    pub name: &'a str,
+    /// Path relative to `src`.
+    pub path: &'a Path,
+    pub uses: &'a [Use],
+}
+
+/// The glossary chapter's new Markdown. `chapters` come in book order.
+pub fn render(
+    source: &str,
+    glossary: &Glossary,
+    here: &Path,
+    chapters: &[Chapter<'_>],
+    lang: Lang,
+    html_out: bool,
+) -> String {
+    let mut order: Vec<usize> = (0..glossary.entries.len()).collect();
+    order.sort_by_cached_key(|&i| sort_key(&glossary.entries[i].display));
+    let mut out = String::with_capacity(source.len() * 2);
+    out.push_str(&source[..glossary.lists.start]);
+    let groups = group_by_letter(&order, glossary);
+    if html_out {
+        out.push_str("<nav class=\"terms-jump\">");
+        for (letter, _) in &groups {
+            let _ = write!(
+                out,
+                "<a href=\"#{}\">{}</a>",
+                letter_id(letter),
+                html::text(letter)
+            );
+        }
+        out.push_str("</nav>\n\n");
+    }
+    for (letter, entries) in &groups {
+        if html_out {
+            let _ = writeln!(
+                out,
+                "<h2 class=\"terms-letter\" id=\"{}\">{}</h2>\n",
+                letter_id(letter),
+                html::text(letter)
+            );
+        }
+        for &i in entries {
+            render_entry(
+                &mut out,
+                source,
+                &glossary.entries[i],
+                i,
+                here,
+                chapters,
+                lang,
+                html_out,
+            );
+        }
+    }
+    out.push_str(&source[glossary.lists.end.min(source.len())..]);
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
+fn render_entry(
+    out: &mut String,
+    source: &str,
+    entry: &Entry,
+    index: usize,
+    here: &Path,
+    chapters: &[Chapter<'_>],
+    lang: Lang,
+    html_out: bool,
+) {
+    let title = source[entry.title.clone()].trim();
+    // mdBook 0.5 gives each `<dt>` an id slugged from its text; add an anchor only when the
+    // entry's id differs, so no id appears twice on the page.
+    if html_out && entry.id != slug(&entry.display) {
+        let _ = write!(out, "<span id=\"{}\"></span>", html::attr(&entry.id));
+    }
+    let _ = writeln!(out, "{title}");
+    let definition = source[entry.definition.clone()].trim_end();
+    let _ = writeln!(out, "{definition}\n");
+    let mut meta = Vec::new();
+    if !entry.aliases.is_empty() {
+        let aliases: Vec<String> = entry
+            .aliases
+            .iter()
+            .map(|a| html::text(a).into_owned())
+            .collect();
+        meta.push(format!(
+            "{}: {}",
+            label(lang, Label::Aliases),
+            aliases.join("; ")
+        ));
+    }
+    let used = used_in(index, here, chapters, html_out);
+    if !used.is_empty() {
+        meta.push(format!(
+            "{}: {}",
+            label(lang, Label::UsedIn),
+            used.join("; ")
+        ));
+    }
+    if !meta.is_empty() {
+        let _ = writeln!(
+            out,
+            "  <span class=\"terms-meta\">{}</span>\n",
+            meta.join(" · ")
+        );
+    }
+}
+
+fn used_in(entry: usize, here: &Path, chapters: &[Chapter<'_>], html_out: bool) -> Vec<String> {
+    let mut out = Vec::new();
+    for chapter in chapters {
+        let mut sections: Vec<&(String, String)> = Vec::new();
+        let mut used = false;
+        for u in chapter.uses.iter().filter(|u| u.entry == entry) {
+            used = true;
+            if let Some(s) = &u.section
+                && !sections.contains(&s)
+            {
+                sections.push(s);
+            }
+        }
+        if !used {
+            continue;
+        }
+        let href = relative(here, chapter.path, html_out);
+        let mut item = format!(
+            "<a href=\"{}\">{}</a>",
+            html::attr(&href),
+            html::text(chapter.name)
+        );
+        if !sections.is_empty() {
+            let links: Vec<String> = sections
+                .iter()
+                .map(|(id, text)| {
+                    format!(
+                        "<a href=\"{}#{}\">{}</a>",
+                        html::attr(&href),
+                        html::attr(id),
+                        html::text(text)
+                    )
+                })
+                .collect();
+            let _ = write!(item, " ({})", links.join(", "));
+        }
+        out.push(item);
+    }
+    out
+}
+
+/// Path from the page `from` to the page `to` (both relative to `src`).
+fn relative(from: &Path, to: &Path, html_out: bool) -> String {
+    let depth = from.parent().map_or(0, |p| p.components().count());
+    let mut href = "../".repeat(depth) + &to.to_string_lossy().replace('\\', "/");
+    if html_out && let Some(stem) = href.strip_suffix(".md") {
+        href = format!("{stem}.html");
+    }
+    href
+}
+
+/// Latin letters first, then Cyrillic, then anything else; alphabetical within a script
+/// (folding makes `ё` sort as `е`, as Russian dictionaries do).
+fn sort_key(display: &str) -> (u8, String) {
+    let folded = fold(display);
+    let rank = match folded.chars().find(|c| c.is_alphanumeric()) {
+        Some(c) if c.is_ascii_digit() => 0,
+        Some(c) if c.is_ascii_alphabetic() || matches!(c, '\u{00C0}'..='\u{024F}') => 1,
+        Some('\u{0400}'..='\u{04FF}') => 2,
+        _ => 3,
+    };
+    (rank, folded)
+}
+
+fn group_by_letter(order: &[usize], glossary: &Glossary) -> Vec<(String, Vec<usize>)> {
+    let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
+    for &i in order {
+        let letter = fold(&glossary.entries[i].display)
+            .chars()
+            .find(|c| c.is_alphanumeric())
+            .map_or_else(|| "#".to_owned(), |c| c.to_uppercase().collect());
+        match groups.last_mut() {
+            Some((l, v)) if *l == letter => v.push(i),
+            _ => groups.push((letter, vec![i])),
+        }
+    }
+    groups
+}
+
+fn letter_id(letter: &str) -> String {
+    let mut id = String::from("terms-letter-");
+    for c in letter.chars() {
+        if c.is_alphanumeric() {
+            id.extend(c.to_lowercase());
+        } else {
+            let _ = write!(id, "u{:x}", c as u32);
+        }
+    }
+    id
+}
+
+enum Label {
+    Aliases,
+    UsedIn,
+}
+
+fn label(lang: Lang, label: Label) -> &'static str {
+    match (lang, label) {
+        (Lang::En, Label::Aliases) => "Also",
+        (Lang::En, Label::UsedIn) => "Used in",
+        (Lang::Ru, Label::Aliases) => "Также",
+        (Lang::Ru, Label::UsedIn) => "Встречается в",
+    }
+}
+
+/// Entries that no chapter uses, for the "used nowhere" warning.
+pub fn unused(glossary: &Glossary, chapters: &[Chapter<'_>]) -> Vec<usize> {
+    let mut used: BTreeMap<usize, ()> = BTreeMap::new();
+    for c in chapters {
+        for u in c.uses {
+            used.insert(u.entry, ());
+        }
+    }
+    (0..glossary.entries.len())
+        .filter(|i| !used.contains_key(i))
+        .collect()
+}

@@ -1,0 +1,156 @@
+//! mdbook-terms on real books: English and Russian fixtures, every skip context, link modes,
+//! the glossary page, and diagnostics.
+
+use crate::support::{Mode, assert_expected, chapters, copy_fixture, load, main_of, preprocess};
+use livingref_core::Severity;
+use livingref_core::protocol::process;
+use mdbook_driver::MDBook;
+use mdbook_preprocessor::PreprocessorContext;
+
+fn build_and_compare(fixture: &str, pages: &[&str]) {
+    for mode in [Mode::InProcess, Mode::Binaries] {
+        let dir = copy_fixture(fixture);
+        load(dir.path(), mode).build().unwrap();
+        for page in pages {
+            let html =
+                std::fs::read_to_string(dir.path().join("book").join(format!("{page}.html")))
+                    .unwrap();
+            assert_expected(&format!("{fixture}/{page}.html"), &main_of(&html));
+        }
+    }
+}
+
+/// Runs the terms plugin alone on a fixture and returns its diagnostics.
+fn diagnostics(
+    fixture: &str,
+    edit: impl FnOnce(&std::path::Path),
+) -> Vec<livingref_core::Diagnostic> {
+    let dir = copy_fixture(fixture);
+    edit(dir.path());
+    let md = MDBook::load(dir.path()).unwrap();
+    let ctx = PreprocessorContext::new(dir.path().to_path_buf(), md.config.clone(), "html".into());
+    let processed = process(&mdbook_terms::Terms, &ctx, md.book.clone());
+    processed.diagnostics.iter().cloned().collect()
+}
+
+#[test]
+fn english_book_links_terms_and_skips_protected_text() {
+    build_and_compare(
+        "terms-en",
+        &["intro", "skips", "nested/deep", "plain", "glossary"],
+    );
+}
+
+#[test]
+fn russian_book_links_inflected_forms() {
+    build_and_compare("terms-ru", &["intro", "glossary"]);
+}
+
+#[test]
+fn a_chapter_without_terms_is_byte_identical() {
+    let dir = copy_fixture("terms-en");
+    let book = preprocess(&load(dir.path(), Mode::Binaries));
+    let (_, plain) = chapters(&book)
+        .into_iter()
+        .find(|(p, _)| p.ends_with("plain.md"))
+        .unwrap();
+    assert_eq!(
+        plain,
+        std::fs::read_to_string(dir.path().join("src/plain.md")).unwrap()
+    );
+}
+
+#[test]
+fn unused_terms_warn_at_their_glossary_line() {
+    let diags = diagnostics("terms-en", |_| {});
+    let unused: Vec<String> = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .map(|d| format!("{} @ {}", d.message, d.location.as_ref().unwrap()))
+        .collect();
+    assert_eq!(
+        unused,
+        ["glossary term `Unused term` is used nowhere in the book @ src/glossary.md:17:1"]
+    );
+}
+
+#[test]
+fn unknown_explicit_id_is_an_error_with_position() {
+    let diags = diagnostics("terms-en", |root| {
+        std::fs::write(
+            root.join("src/plain.md"),
+            "# Plain\n\nSee [this](term:circiut).\n",
+        )
+        .unwrap();
+    });
+    let error = diags
+        .iter()
+        .find(|d| d.severity == Severity::Error)
+        .expect("an error");
+    assert_eq!(
+        error.message,
+        "unknown glossary id `circiut` in `[this](term:circiut)`"
+    );
+    assert_eq!(
+        error.location.as_ref().unwrap().to_string(),
+        "src/plain.md:3:5"
+    );
+    assert_eq!(error.help.as_deref(), Some("did you mean `term:circuit`?"));
+}
+
+#[test]
+fn duplicate_and_malformed_glossary_entries_are_errors() {
+    let diags = diagnostics("terms-en", |root| {
+        let glossary = "# Glossary\n\nCircuit\n: One.\n\nCircuit {#circuit-2}\n: Two.\n\nBroken {#x aliases=\"open\n: Three.\n";
+        std::fs::write(root.join("src/glossary.md"), glossary).unwrap();
+    });
+    let errors: Vec<String> = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| format!("{} @ {}", d.message, d.location.as_ref().unwrap()))
+        .collect();
+    assert!(
+        errors.contains(
+            &"unterminated attribute block in a glossary term @ src/glossary.md:9:8".to_owned()
+        ),
+        "{errors:?}"
+    );
+    assert!(
+        errors.contains(&"`Circuit` is claimed by two glossary terms: `Circuit` and `Circuit` @ src/glossary.md:6:1".to_owned()),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn missing_glossary_names_the_path_tried() {
+    let diags = diagnostics("terms-en", |root| {
+        let toml = std::fs::read_to_string(root.join("book.toml")).unwrap();
+        std::fs::write(
+            root.join("book.toml"),
+            toml.replace("glossary = \"glossary.md\"", "glossary = \"terms.md\""),
+        )
+        .unwrap();
+    });
+    assert_eq!(
+        diags[0].message,
+        "glossary chapter `src/terms.md` is not in the book"
+    );
+}
+
+#[test]
+fn assets_are_inlined_once_per_page_with_links_only() {
+    let dir = copy_fixture("terms-en");
+    load(dir.path(), Mode::Binaries).build().unwrap();
+    let page = |name: &str| std::fs::read_to_string(dir.path().join("book").join(name)).unwrap();
+    let intro = page("intro.html");
+    assert_eq!(intro.matches("window.__mdbookTerms = true").count(), 1);
+    assert_eq!(intro.matches("a.term { text-decoration").count(), 1);
+    assert!(
+        !page("plain.html").contains("__mdbookTerms"),
+        "a page without links carries no script"
+    );
+    assert!(
+        !intro.contains("cdn") && !intro.contains("https://unpkg"),
+        "nothing is fetched"
+    );
+}
