@@ -72,7 +72,7 @@ pub fn load<C: DeserializeOwned + Default>(
             "unknown key `{key}` in `[preprocessor.{name}]` is ignored"
         ))
         .at(locator.locate(&key));
-        let all_keys = || known.iter().chain(SHARED_KEYS);
+        let all_keys = || known.iter().chain(SHARED_KEYS).chain(MDBOOK_KEYS);
         d = match nearest(&key, all_keys()) {
             Some(near) => d.help(format!("did you mean `{near}`?")),
             None => d.help(format!(

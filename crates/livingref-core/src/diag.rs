@@ -67,7 +67,7 @@ impl Location {
             end.col.saturating_sub(start.col)
         } else {
             // A multi-line span is underlined to the end of its first line.
-            line_text.chars().count() + 1 - start.col
+            (line_text.chars().count() + 1).saturating_sub(start.col)
         };
         Location {
             file: file.into(),
@@ -406,6 +406,13 @@ mod tests {
         assert!(summary.ends_with("papers: 1 warning; the build fails because `strict = true`\n"));
         diags.push(Diagnostic::error("e"));
         assert_eq!(diags.outcome(false), Outcome::Failure);
+    }
+
+    #[test]
+    fn a_span_on_a_crlf_line_ending_never_underflows() {
+        let index = LineIndex::new("a\r\nb");
+        let loc = Location::in_text("f.md", &index, 2..4);
+        assert_eq!((loc.line, loc.width), (1, 1));
     }
 
     #[test]

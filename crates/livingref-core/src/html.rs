@@ -6,7 +6,9 @@
 
 use std::borrow::Cow;
 
-/// Escapes text content (`<`, `>`, `&`).
+/// Escapes text content (`<`, `>`, `&`) for HTML context: inside an HTML element or block
+/// that a plugin emits. It does not neutralise Markdown (`[x](…)`, `*`), so never splice its
+/// output into Markdown prose.
 pub fn text(s: &str) -> Cow<'_, str> {
     html_escape::encode_text(s)
 }

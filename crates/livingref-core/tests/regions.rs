@@ -189,3 +189,17 @@ fn front_matter_is_protected() {
         "---\ntitle: SAE\n---\n\n⟦Body SAE.⟧\n"
     );
 }
+
+#[test]
+fn multi_line_comments_and_rules_that_are_not_front_matter() {
+    let text = "Para.\n\n<!--\nterms:off\n-->\n\nMore.\n";
+    let scanned = scan(text, &ParseOptions::default(), &ScanOptions::default());
+    assert_eq!(
+        &text[scanned.html_comments[0].clone()],
+        "<!--\nterms:off\n-->\n"
+    );
+    assert_eq!(
+        marked("---\n\n# Intro\n\ntext\n\n---\n"),
+        "---\n\n# Intro\n\n⟦text⟧\n\n---\n"
+    );
+}

@@ -99,10 +99,17 @@ pub fn parse_directive(text: &str, at: usize) -> Result<Directive<'_>, Directive
             i = end;
             value
         } else {
-            let end = text[i..]
-                .find(|c: char| c.is_ascii_whitespace() || c == ',' || c == '"')
+            // One scan to the first separator, quote or `}}`: linear however long the text.
+            let end = b[i..]
+                .iter()
+                .enumerate()
+                .position(|(n, &c)| {
+                    c.is_ascii_whitespace()
+                        || c == b','
+                        || c == b'"'
+                        || b[i + n..].starts_with(b"}}")
+                })
                 .map_or(text.len(), |n| i + n);
-            let end = text[i..end].find("}}").map_or(end, |n| i + n);
             let value = Cow::Borrowed(&text[i..end]);
             if b.get(end) == Some(&b'"') {
                 return Err(DirectiveError {
@@ -213,6 +220,18 @@ mod tests {
         let err = parse_directive("{{#cite a\n\nb}}", 0).unwrap_err();
         assert_eq!(err.message, "directive `{{#cite` is not closed");
         assert!(parse_directive("{{#cite a", 0).is_err());
+    }
+
+    #[test]
+    fn many_directives_without_spaces_parse_in_linear_time() {
+        let text = "{{#a=b}}".repeat(200_000);
+        let mut at = 0;
+        let mut n = 0;
+        while at < text.len() {
+            at = parse_directive(&text, at).unwrap().range.end;
+            n += 1;
+        }
+        assert_eq!(n, 200_000);
     }
 
     #[test]

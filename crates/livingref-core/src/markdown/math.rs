@@ -28,8 +28,8 @@ pub fn math_spans(text: &str, skip: &[Range<usize>]) -> Vec<Range<usize>> {
         skip.get(i).is_some_and(|r| r.start <= pos)
     };
     let mut para_end = 0;
-    // Per opener kind: the paragraph end up to which it is known to have no closer.
-    let mut dead = [0usize; 3];
+    // Per closer: the offset up to which it is known not to occur (validly).
+    let mut dead = [0usize; 6];
     let mut i = 0;
     let mut next_skip = 0;
     while i < b.len() {
@@ -50,9 +50,9 @@ pub fn math_spans(text: &str, skip: &[Range<usize>]) -> Vec<Range<usize>> {
             b'$' => (1, 1, b"$"),
             b'\\' => match (b.get(i + 1), b.get(i + 2)) {
                 (Some(b'\\'), Some(b'(')) => (2, 3, b"\\\\)"),
-                (Some(b'\\'), Some(b'[')) => (2, 3, b"\\\\]"),
-                (Some(b'('), _) => (2, 2, b"\\)"),
-                (Some(b'['), _) => (2, 2, b"\\]"),
+                (Some(b'\\'), Some(b'[')) => (3, 3, b"\\\\]"),
+                (Some(b'('), _) => (4, 2, b"\\)"),
+                (Some(b'['), _) => (5, 2, b"\\]"),
                 // Any other backslash escapes the next character (`\$` is a literal dollar).
                 (Some(c), _) if c.is_ascii() => {
                     i += 2;
@@ -78,12 +78,12 @@ pub fn math_spans(text: &str, skip: &[Range<usize>]) -> Vec<Range<usize>> {
             continue;
         }
         match find_closer(b, body, para_end, close, kind == 1, &in_skip) {
-            Some(end) => {
+            Ok(end) => {
                 spans.push(i..end);
                 i = end;
             }
-            None => {
-                dead[kind] = para_end;
+            Err(searched_to) => {
+                dead[kind] = searched_to;
                 i += open_len;
             }
         }
@@ -91,7 +91,11 @@ pub fn math_spans(text: &str, skip: &[Range<usize>]) -> Vec<Range<usize>> {
     spans
 }
 
-/// End (exclusive) of the closing delimiter, searching `b[from..limit]`.
+/// End (exclusive) of the closing delimiter, searching `b[from..limit]`; on failure, how far
+/// the search got (no opener of this kind before that point can succeed either).
+///
+/// An inline `$…$` gives up at a `$` that follows white space: that `$` cannot close, and,
+/// as in pandoc, it ends the attempt, so `$5 and $$x$$` leaves the display math intact.
 fn find_closer(
     b: &[u8],
     from: usize,
@@ -99,9 +103,17 @@ fn find_closer(
     close: &[u8],
     inline_dollar: bool,
     in_skip: &impl Fn(usize) -> bool,
-) -> Option<usize> {
+) -> Result<usize, usize> {
     let mut j = from;
     while j + close.len() <= limit {
+        if inline_dollar
+            && b[j] == b'$'
+            && j > from
+            && b[j - 1].is_ascii_whitespace()
+            && !in_skip(j)
+        {
+            return Err(j);
+        }
         if &b[j..j + close.len()] == close && !in_skip(j) {
             let escaped = j > from && b[j - 1] == b'\\' && close[0] == b'$';
             let ok = if inline_dollar {
@@ -113,12 +125,12 @@ fn find_closer(
                 !escaped
             };
             if ok {
-                return Some(j + close.len());
+                return Ok(j + close.len());
             }
         }
         j += 1;
     }
-    None
+    Err(limit)
 }
 
 /// Offset of the first blank line at or after `from` (or the end of the text).
@@ -182,6 +194,20 @@ mod tests {
             [r"\\(x_1\\)", r"\\[y\\]"]
         );
         assert_eq!(spans(r"single \(z\)"), [r"\(z\)"]);
+    }
+
+    #[test]
+    fn currency_before_display_math_keeps_the_math() {
+        assert_eq!(spans("costs $5, see $$term$$"), ["$$term$$"]);
+        assert_eq!(spans("$5 and $x$"), ["$x$"]);
+    }
+
+    #[test]
+    fn an_unclosed_delimiter_does_not_hide_another_kind() {
+        assert_eq!(
+            spans(r"Escape \[ like this; then \\(term\\)"),
+            [r"\\(term\\)"]
+        );
     }
 
     #[test]

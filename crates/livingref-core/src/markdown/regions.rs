@@ -74,6 +74,7 @@ pub fn scan<'t>(text: &'t str, parse: &ParseOptions, opts: &ScanOptions) -> Scan
     let mut soft_break = false;
     let mut depth = Depth::default();
     let mut heading: Option<Heading> = None;
+    let mut open_comment: Option<usize> = None;
 
     let front_matter = front_matter(text);
     let body_start = front_matter.as_ref().map_or(0, |r| r.end);
@@ -173,8 +174,18 @@ pub fn scan<'t>(text: &'t str, parse: &ParseOptions, opts: &ScanOptions) -> Scan
                 continue;
             }
             Event::Html(html) | Event::InlineHtml(html) => {
-                if html.trim_start().starts_with("<!--") {
-                    out.html_comments.push(range.clone());
+                // A block comment arrives one line per event: record it from `<!--` to `-->`.
+                if let Some(start) = open_comment {
+                    if html.contains("-->") {
+                        out.html_comments.push(start..range.end);
+                        open_comment = None;
+                    }
+                } else if html.trim_start().starts_with("<!--") {
+                    if html.contains("-->") {
+                        out.html_comments.push(range.clone());
+                    } else {
+                        open_comment = Some(range.start);
+                    }
                 }
                 if matches!(event, Event::InlineHtml(_)) {
                     depth.inline_html = depth
@@ -410,11 +421,18 @@ fn front_matter(text: &str) -> Option<Range<usize>> {
         return None;
     }
     let mut pos = offset + first.len() + 1;
+    // YAML, not a thematic break: `key: value` lines with no blank line before the close.
+    let mut saw_key = false;
     for line in text.get(pos..)?.split_inclusive('\n') {
         pos += line.len();
-        if matches!(line.trim_end(), "---" | "...") {
-            return Some(0..pos);
+        let line = line.trim_end();
+        if matches!(line, "---" | "...") {
+            return saw_key.then_some(0..pos);
         }
+        if line.is_empty() {
+            return None;
+        }
+        saw_key |= line.contains(':');
     }
     None
 }
