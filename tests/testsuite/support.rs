@@ -177,6 +177,21 @@ pub(crate) fn assert_expected(rel: &str, actual: &str) {
     }
 }
 
+/// Builds `fixture` both ways (in-process and through the binaries) and compares each
+/// page's `<main>` with `tests/expected/<fixture>/<page>.html`.
+pub(crate) fn build_and_compare(fixture: &str, pages: &[&str]) {
+    for mode in [Mode::InProcess, Mode::Binaries] {
+        let dir = copy_fixture(fixture);
+        load(dir.path(), mode).build().unwrap();
+        for page in pages {
+            let html =
+                std::fs::read_to_string(dir.path().join("book").join(format!("{page}.html")))
+                    .unwrap();
+            assert_expected(&format!("{fixture}/{page}.html"), &main_of(&html));
+        }
+    }
+}
+
 /// Runs a binary with `args` and `stdin`, returning (exit code, stdout, stderr).
 pub(crate) fn run_binary(name: &str, args: &[&str], stdin: &str) -> (i32, String, String) {
     use std::io::Write;

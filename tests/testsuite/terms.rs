@@ -1,24 +1,11 @@
 //! mdbook-terms on real books: English and Russian fixtures, every skip context, link modes,
 //! the glossary page, and diagnostics.
 
-use crate::support::{Mode, assert_expected, chapters, copy_fixture, load, main_of, preprocess};
+use crate::support::{Mode, build_and_compare, chapters, copy_fixture, load, preprocess};
 use livingref_core::Severity;
 use livingref_core::protocol::process;
 use mdbook_driver::MDBook;
 use mdbook_preprocessor::PreprocessorContext;
-
-fn build_and_compare(fixture: &str, pages: &[&str]) {
-    for mode in [Mode::InProcess, Mode::Binaries] {
-        let dir = copy_fixture(fixture);
-        load(dir.path(), mode).build().unwrap();
-        for page in pages {
-            let html =
-                std::fs::read_to_string(dir.path().join("book").join(format!("{page}.html")))
-                    .unwrap();
-            assert_expected(&format!("{fixture}/{page}.html"), &main_of(&html));
-        }
-    }
-}
 
 /// Runs the terms plugin alone on a fixture and returns its diagnostics.
 fn diagnostics(
