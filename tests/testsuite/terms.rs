@@ -152,13 +152,27 @@ fn linked(settings: &str, renderer: &str, chapter: &str) -> String {
         format!("[book]\ntitle = \"t\"\n\n[preprocessor.terms]\n{settings}\n"),
     )
     .unwrap();
-    std::fs::write(src.join("SUMMARY.md"), "- [Chapter](part/chapter.md)\n- [Glossary](glossary.md)\n").unwrap();
-    std::fs::write(src.join("glossary.md"), "# Glossary\n\nCircuit\n: A subgraph.\n").unwrap();
+    std::fs::write(
+        src.join("SUMMARY.md"),
+        "- [Chapter](part/chapter.md)\n- [Glossary](glossary.md)\n",
+    )
+    .unwrap();
+    std::fs::write(
+        src.join("glossary.md"),
+        "# Glossary\n\nCircuit\n: A subgraph.\n",
+    )
+    .unwrap();
     std::fs::write(src.join("part/chapter.md"), chapter).unwrap();
     let md = MDBook::load(dir.path()).unwrap();
-    let ctx = PreprocessorContext::new(dir.path().to_path_buf(), md.config.clone(), renderer.into());
-    let book = process(&mdbook_terms::Terms, &ctx, md.book.clone()).book.expect("no errors");
-    let (_, content) = chapters(&book).into_iter().find(|(p, _)| p.ends_with("chapter.md")).unwrap();
+    let ctx =
+        PreprocessorContext::new(dir.path().to_path_buf(), md.config.clone(), renderer.into());
+    let book = process(&mdbook_terms::Terms, &ctx, md.book.clone())
+        .book
+        .expect("no errors");
+    let (_, content) = chapters(&book)
+        .into_iter()
+        .find(|(p, _)| p.ends_with("chapter.md"))
+        .unwrap();
     content
 }
 
@@ -166,7 +180,11 @@ const TWO_SECTIONS: &str = "# A\n\nA circuit, a circuit.\n\n## B\n\nAnother circ
 
 #[test]
 fn link_modes_choose_which_uses_become_links() {
-    let count = |settings: &str| linked(settings, "markdown", TWO_SECTIONS).matches("](../glossary.md#circuit)").count();
+    let count = |settings: &str| {
+        linked(settings, "markdown", TWO_SECTIONS)
+            .matches("](../glossary.md#circuit)")
+            .count()
+    };
     assert_eq!(count(""), 1, "first-per-chapter is the default");
     assert_eq!(count("link = \"first-per-section\""), 2);
     assert_eq!(count("link = \"all\""), 3);
@@ -182,6 +200,12 @@ fn other_renderers_get_plain_markdown_links() {
 
 #[test]
 fn excluded_chapters_are_left_alone() {
-    assert_eq!(linked("exclude = [\"part/*\"]", "html", TWO_SECTIONS), TWO_SECTIONS);
-    assert_ne!(linked("exclude = [\"other/*\"]", "html", TWO_SECTIONS), TWO_SECTIONS);
+    assert_eq!(
+        linked("exclude = [\"part/*\"]", "html", TWO_SECTIONS),
+        TWO_SECTIONS
+    );
+    assert_ne!(
+        linked("exclude = [\"other/*\"]", "html", TWO_SECTIONS),
+        TWO_SECTIONS
+    );
 }

@@ -14,7 +14,7 @@ use livingref_core::config::nearest;
 use livingref_core::markdown::ParseOptions;
 use livingref_core::markdown::pulldown_cmark::{self, Event, Tag, TagEnd};
 use livingref_core::span::LineIndex;
-use livingref_core::{Diagnostic, Diagnostics, Location};
+use livingref_core::{Diagnostic, Diagnostics, Location, html};
 use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
@@ -43,6 +43,9 @@ pub struct Entry {
     /// The definition rendered to HTML (for previews) and to plain text (for `title=`).
     pub definition_html: String,
     pub definition_text: String,
+    /// ` title="…" data-term="…">`: the escaped tail of every HTML link to this entry,
+    /// computed once rather than per use.
+    pub link_attrs: String,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -178,8 +181,20 @@ fn read_entry(
     });
     pulldown_cmark::html::push_html(&mut definition_html, safe);
     let definition_text = plain_text(body);
+    let id = attrs.id.unwrap_or_else(|| slug(term));
+    let title = match definition_text.char_indices().nth(300) {
+        Some((at, _)) => format!("{}…", &definition_text[..at]),
+        None => definition_text.clone(),
+    };
+    let link_attrs = format!(
+        "#{}\" title=\"{}\" data-term=\"{}\">",
+        html::attr(&id),
+        html::attr(&title),
+        html::attr(&id)
+    );
     Some(Entry {
-        id: attrs.id.unwrap_or_else(|| slug(term)),
+        id,
+        link_attrs,
         display,
         forms,
         aliases: attrs.aliases,

@@ -22,10 +22,32 @@ use rust_stemmers::{Algorithm, Stemmer};
 pub fn fold_into(text: &str, out: &mut String) {
     out.clear();
     out.reserve(text.len());
+    if text.is_ascii() {
+        // The common case in English prose: one copy and a vectorised lowercase.
+        out.push_str(text);
+        out.make_ascii_lowercase();
+        return;
+    }
     for c in text.chars() {
         if c.is_ascii() {
             out.push(c.to_ascii_lowercase());
             continue;
+        }
+        // Russian letters, without the general Unicode tables: А–Я → а–я, Ё/ё → е.
+        match c {
+            'А'..='Я' => {
+                out.push(char::from_u32(c as u32 + 0x20).unwrap_or(c));
+                continue;
+            }
+            'а'..='я' => {
+                out.push(c);
+                continue;
+            }
+            'Ё' | 'ё' => {
+                out.push('е');
+                continue;
+            }
+            _ => {}
         }
         let mut lower = c.to_lowercase();
         match (lower.next(), lower.next()) {

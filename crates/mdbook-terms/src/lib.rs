@@ -134,7 +134,7 @@ impl Plugin for Terms {
 
         // Pass 1: link every chapter, remembering which terms each one uses.
         let order: Vec<PathBuf> = book.chapters().filter_map(|c| c.path.clone()).collect();
-        let mut uses: Vec<(PathBuf, String, Vec<link::Use>)> = Vec::new();
+        let mut uses: Vec<(PathBuf, String, link::Linked)> = Vec::new();
         let src_dir = run.src_dir();
         let root = run.ctx.root.clone();
         let diagnostics = &mut run.diagnostics;
@@ -156,7 +156,8 @@ impl Plugin for Terms {
                 &target,
                 diagnostics,
             );
-            let mut edits = linked.edits;
+            let mut linked = linked;
+            let mut edits = std::mem::take(&mut linked.edits);
             if target.html && !linked.linked.is_empty() {
                 edits.push(livingref_core::markdown::Edit::insert(
                     chapter.content.len(),
@@ -171,14 +172,19 @@ impl Plugin for Terms {
                         .at(Location::file(&file)),
                 ),
             }
-            uses.push((path, chapter.name.clone(), linked.uses));
+            uses.push((path, chapter.name.clone(), linked));
         });
         uses.sort_by_key(|(path, _, _)| order.iter().position(|p| p == path));
 
         // Pass 2: the glossary page, with backlinks.
         let chapters: Vec<page::Chapter<'_>> = uses
             .iter()
-            .map(|(path, name, uses)| page::Chapter { name, path, uses })
+            .map(|(path, name, l)| page::Chapter {
+                name,
+                path,
+                uses: &l.uses,
+                sections: &l.sections,
+            })
             .collect();
         let index = LineIndex::new(&glossary_source);
         for entry in page::unused(&glossary, &chapters) {

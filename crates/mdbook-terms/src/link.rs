@@ -1,7 +1,7 @@
 //! Linking one chapter: which uses of terms become links, and the edits that make them.
 
 use crate::LinkMode;
-use crate::glossary::{Glossary, slug};
+use crate::glossary::{Entry, Glossary, slug};
 use crate::matcher::{Hit, Matcher};
 use livingref_core::config::nearest;
 use livingref_core::markdown::{Edit, ParseOptions, ScanOptions, Scanned, scan};
@@ -22,17 +22,19 @@ pub struct Target<'a> {
 }
 
 /// A use of a term, for the glossary's "Used in" list.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Use {
     pub entry: usize,
-    /// The section (heading id and text) the use is in, if any.
-    pub section: Option<(String, String)>,
+    /// Index into [`Linked::sections`].
+    pub section: usize,
 }
 
 #[derive(Debug, Default)]
 pub struct Linked {
     pub edits: Vec<Edit>,
     pub uses: Vec<Use>,
+    /// Heading id and text of each section; index 0 (before the first heading) is `None`.
+    pub sections: Vec<Option<(String, String)>>,
     /// Entries linked at least once (their definitions go into the page for previews).
     pub linked: Vec<usize>,
 }
@@ -67,7 +69,7 @@ pub fn link_chapter(
         for hit in &hits[before..] {
             out.uses.push(Use {
                 entry: hit.entry,
-                section: sections.get(prose.section).cloned().flatten(),
+                section: prose.section,
             });
         }
     }
@@ -90,7 +92,7 @@ pub fn link_chapter(
             continue;
         }
         let entry = &glossary.entries[hit.entry];
-        let (open, close) = link_markup(&href, &entry.id, &entry.definition_text, target.html);
+        let (open, close) = link_markup(&href, entry, target.html);
         out.edits.push(Edit::insert(hit.range.start, open));
         out.edits.push(Edit::insert(hit.range.end, close));
         linked.insert(hit.entry);
@@ -109,6 +111,7 @@ pub fn link_chapter(
     let mut linked: Vec<usize> = linked.into_iter().collect();
     linked.sort_unstable();
     out.linked = linked;
+    out.sections = sections;
     out
 }
 
@@ -145,7 +148,7 @@ fn explicit_links(
         let tail = format!("](term:{id})");
         let e = &glossary.entries[entry];
         if source.starts_with('[') && source.ends_with(&tail) {
-            let (open, close) = link_markup(href, &e.id, &e.definition_text, html);
+            let (open, close) = link_markup(href, e, html);
             out.edits
                 .push(Edit::replace(link.range.start..link.range.start + 1, open));
             out.edits.push(Edit::replace(
@@ -159,37 +162,25 @@ fn explicit_links(
                 format!("{href}#{id}"),
             ));
         }
-        out.uses.push(Use {
-            entry,
-            section: None,
-        });
+        out.uses.push(Use { entry, section: 0 });
         linked.insert(entry);
     }
 }
 
 /// The markup around a linked term.
-fn link_markup(href: &str, id: &str, definition: &str, html: bool) -> (String, String) {
+fn link_markup(href: &str, entry: &Entry, html: bool) -> (String, String) {
     if html {
-        let title: String = truncate(definition, 300);
+        // `href` is a relative path we built; the rest is escaped once per entry.
         (
             format!(
-                "<a class=\"term\" href=\"{}#{}\" title=\"{}\" data-term=\"{}\">",
+                "<a class=\"term\" href=\"{}{}",
                 html::attr(href),
-                html::attr(id),
-                html::attr(&title),
-                html::attr(id)
+                entry.link_attrs
             ),
             "</a>".to_owned(),
         )
     } else {
-        ("[".to_owned(), format!("]({href}#{id})"))
-    }
-}
-
-fn truncate(text: &str, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        Some((at, _)) => format!("{}…", &text[..at]),
-        None => text.to_owned(),
+        ("[".to_owned(), format!("]({href}#{})", entry.id))
     }
 }
 

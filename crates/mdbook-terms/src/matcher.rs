@@ -10,7 +10,7 @@
 
 use crate::glossary::Glossary;
 use crate::inflect::{Stemmers, WordRule, fold_into, rules_for};
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use std::ops::Range;
 
 /// A use of a glossary term in the text.
@@ -66,7 +66,9 @@ impl Matcher {
             }
         }
         let automaton = (!prefixes.is_empty()).then(|| {
+            // A DFA trades memory (a few MB for thousands of terms) for the fastest scan.
             AhoCorasick::builder()
+                .kind(Some(AhoCorasickKind::DFA))
                 .match_kind(MatchKind::Standard)
                 .build(&prefixes)
                 .expect("glossary prefixes are plain strings")

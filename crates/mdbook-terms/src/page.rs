@@ -6,7 +6,6 @@ use crate::glossary::{Entry, Glossary, slug};
 use crate::inflect::fold;
 use crate::link::Use;
 use livingref_core::{Lang, html};
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -16,6 +15,29 @@ pub struct Chapter<'a> {
     /// Path relative to `src`.
     pub path: &'a Path,
     pub uses: &'a [Use],
+    /// Heading id and text by section index (see [`crate::link::Linked::sections`]).
+    pub sections: &'a [Option<(String, String)>],
+}
+
+/// For each entry, the chapters using it (in book order) and the sections they use it in;
+/// grouped once, so the page costs one pass over all uses however large the glossary.
+fn uses_by_entry(entries: usize, chapters: &[Chapter<'_>]) -> Vec<Vec<(usize, Vec<usize>)>> {
+    let mut by_entry: Vec<Vec<(usize, Vec<usize>)>> = vec![Vec::new(); entries];
+    for (c, chapter) in chapters.iter().enumerate() {
+        for u in chapter.uses {
+            let Some(list) = by_entry.get_mut(u.entry) else {
+                continue;
+            };
+            if list.last().is_none_or(|(last, _)| *last != c) {
+                list.push((c, Vec::new()));
+            }
+            let sections = &mut list.last_mut().expect("just pushed").1;
+            if u.section > 0 && !sections.contains(&u.section) {
+                sections.push(u.section);
+            }
+        }
+    }
+    by_entry
 }
 
 /// The glossary chapter's new Markdown. `chapters` come in book order.
@@ -32,6 +54,7 @@ pub fn render(
     let mut out = String::with_capacity(source.len() * 2);
     out.push_str(&source[..glossary.lists.start]);
     let groups = group_by_letter(&order, glossary);
+    let by_entry = uses_by_entry(glossary.entries.len(), chapters);
     if html_out {
         out.push_str("<nav class=\"terms-jump\">");
         for (letter, _) in &groups {
@@ -54,13 +77,12 @@ pub fn render(
             );
         }
         for &i in entries {
+            let used = used_in(&by_entry[i], here, chapters, html_out);
             render_entry(
                 &mut out,
                 source,
                 &glossary.entries[i],
-                i,
-                here,
-                chapters,
+                &used,
                 lang,
                 html_out,
             );
@@ -75,9 +97,7 @@ fn render_entry(
     out: &mut String,
     source: &str,
     entry: &Entry,
-    index: usize,
-    here: &Path,
-    chapters: &[Chapter<'_>],
+    used: &[String],
     lang: Lang,
     html_out: bool,
 ) {
@@ -103,7 +123,6 @@ fn render_entry(
             aliases.join("; ")
         ));
     }
-    let used = used_in(index, here, chapters, html_out);
     if !used.is_empty() {
         meta.push(format!(
             "{}: {}",
@@ -120,40 +139,34 @@ fn render_entry(
     }
 }
 
-fn used_in(entry: usize, here: &Path, chapters: &[Chapter<'_>], html_out: bool) -> Vec<String> {
-    let mut out = Vec::new();
-    for chapter in chapters {
-        let mut sections: Vec<&(String, String)> = Vec::new();
-        let mut used = false;
-        for u in chapter.uses.iter().filter(|u| u.entry == entry) {
-            used = true;
-            if let Some(s) = &u.section
-                && !sections.contains(&s)
-            {
-                sections.push(s);
-            }
-        }
-        if !used {
-            continue;
-        }
+fn used_in(
+    uses: &[(usize, Vec<usize>)],
+    here: &Path,
+    chapters: &[Chapter<'_>],
+    html_out: bool,
+) -> Vec<String> {
+    let mut out = Vec::with_capacity(uses.len());
+    for (c, sections) in uses {
+        let chapter = &chapters[*c];
         let href = relative(here, chapter.path, html_out);
         let mut item = format!(
             "<a href=\"{}\">{}</a>",
             html::attr(&href),
             html::text(chapter.name)
         );
-        if !sections.is_empty() {
-            let links: Vec<String> = sections
-                .iter()
-                .map(|(id, text)| {
-                    format!(
-                        "<a href=\"{}#{}\">{}</a>",
-                        html::attr(&href),
-                        html::attr(id),
-                        html::text(text)
-                    )
-                })
-                .collect();
+        let links: Vec<String> = sections
+            .iter()
+            .filter_map(|&s| chapter.sections.get(s).cloned().flatten())
+            .map(|(id, text)| {
+                format!(
+                    "<a href=\"{}#{}\">{}</a>",
+                    html::attr(&href),
+                    html::attr(&id),
+                    html::text(&text)
+                )
+            })
+            .collect();
+        if !links.is_empty() {
             let _ = write!(item, " ({})", links.join(", "));
         }
         out.push(item);
@@ -227,13 +240,11 @@ fn label(lang: Lang, label: Label) -> &'static str {
 
 /// Entries that no chapter uses, for the "used nowhere" warning.
 pub fn unused(glossary: &Glossary, chapters: &[Chapter<'_>]) -> Vec<usize> {
-    let mut used: BTreeMap<usize, ()> = BTreeMap::new();
-    for c in chapters {
-        for u in c.uses {
-            used.insert(u.entry, ());
+    let mut used = vec![false; glossary.entries.len()];
+    for u in chapters.iter().flat_map(|c| c.uses) {
+        if let Some(flag) = used.get_mut(u.entry) {
+            *flag = true;
         }
     }
-    (0..glossary.entries.len())
-        .filter(|i| !used.contains_key(i))
-        .collect()
+    (0..used.len()).filter(|&i| !used[i]).collect()
 }

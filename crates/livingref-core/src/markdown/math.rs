@@ -33,6 +33,11 @@ pub fn math_spans(text: &str, skip: &[Range<usize>]) -> Vec<Range<usize>> {
     let mut i = 0;
     let mut next_skip = 0;
     while i < b.len() {
+        // Only `$` and `\` can start math: jump straight to the next one.
+        match memchr::memchr2(b'$', b'\\', &b[i..]) {
+            Some(n) => i += n,
+            None => break,
+        }
         while next_skip < skip.len() && skip[next_skip].end <= i {
             next_skip += 1;
         }

@@ -1,0 +1,287 @@
+//! Large, realistic books for benchmarks, and the identity preprocessor they are measured
+//! against.
+//!
+//! A generated book mixes English and Russian prose with code blocks, tables, math, links and
+//! admonitions, and uses its glossary's terms in inflected forms, so every path of a plugin
+//! (prose scanning, matching, skipping, splicing) is exercised at scale. Generation is
+//! deterministic: the same spec always gives the same bytes.
+
+use livingref_core::mdbook_preprocessor::book::Book;
+use livingref_core::{Plugin, Run};
+use serde::Deserialize;
+
+/// A preprocessor that changes nothing: the cost of the protocol alone.
+pub struct Identity;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct NoSettings {}
+
+impl Plugin for Identity {
+    const NAME: &'static str = "identity";
+    const BINARY: &'static str = "mdbook-identity";
+    const VERSION: &'static str = env!("CARGO_PKG_VERSION");
+    const ABOUT: &'static str = "passes the book through unchanged (benchmark floor)";
+    type Settings = NoSettings;
+
+    fn supports_renderer(&self, _renderer: &str) -> bool {
+        true
+    }
+
+    fn run(&self, _run: &mut Run<'_, NoSettings>, book: Book) -> Book {
+        book
+    }
+}
+
+/// A preprocessor that parses every chapter with the shared Markdown scanner and changes
+/// nothing: the floor for any plugin that must know where prose is.
+pub struct ScanOnly;
+
+impl Plugin for ScanOnly {
+    const NAME: &'static str = "scan-floor";
+    const BINARY: &'static str = "mdbook-scan-floor";
+    const VERSION: &'static str = env!("CARGO_PKG_VERSION");
+    const ABOUT: &'static str = "scans every chapter and passes the book through (benchmark floor)";
+    type Settings = NoSettings;
+
+    fn supports_renderer(&self, _renderer: &str) -> bool {
+        true
+    }
+
+    fn run(&self, run: &mut Run<'_, NoSettings>, book: Book) -> Book {
+        let mut regions = 0;
+        for chapter in book.chapters() {
+            let scanned = livingref_core::markdown::scan(
+                &chapter.content,
+                &run.markdown,
+                &Default::default(),
+            );
+            regions += scanned.prose.len();
+        }
+        std::hint::black_box(regions);
+        book
+    }
+}
+
+/// What to generate.
+#[derive(Debug, Clone, Copy)]
+pub struct Spec {
+    /// Total Markdown in chapters, approximately, in bytes.
+    pub bytes: usize,
+    pub chapters: usize,
+    pub terms: usize,
+    /// `link = "all"` instead of the default first use per chapter.
+    pub link_all: bool,
+}
+
+/// A tiny deterministic PRNG (xorshift64*): benchmarks need reproducible books, not
+/// statistical quality, and this keeps the harness free of a `rand` dependency.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+}
+
+const SYLLABLES: &[&str] = &[
+    "ka", "lo", "mi", "ren", "tu", "vas", "ze", "qui", "dor", "fen", "gal", "hop", "jin", "nur",
+    "pex", "sol",
+];
+const RU_SYLLABLES: &[&str] = &[
+    "ка", "ло", "ми", "рен", "ту", "вас", "зе", "кви", "дор", "фен", "гал", "хоп", "жин", "нур",
+    "пекс", "сол",
+];
+const NOUNS: &[&str] = &[
+    "network", "probe", "circuit", "feature", "head", "layer", "vector", "basis",
+];
+const FILLER: &[&str] = &[
+    "the",
+    "model",
+    "shows",
+    "that",
+    "a",
+    "small",
+    "set",
+    "of",
+    "directions",
+    "in",
+    "activation",
+    "space",
+    "can",
+    "explain",
+    "most",
+    "behaviour",
+    "we",
+    "measure",
+    "when",
+    "trained",
+    "on",
+    "text",
+    "and",
+    "tokens",
+    "with",
+    "attention",
+    "weights",
+    "across",
+    "layers",
+    "which",
+    "suggests",
+    "simple",
+    "structure",
+    "inside",
+];
+const RU_FILLER: &[&str] = &[
+    "модель",
+    "показывает",
+    "что",
+    "небольшой",
+    "набор",
+    "направлений",
+    "в",
+    "пространстве",
+    "активаций",
+    "объясняет",
+    "поведение",
+    "мы",
+    "измеряем",
+    "когда",
+    "обучена",
+    "на",
+    "тексте",
+    "и",
+    "токенах",
+    "слоях",
+];
+const RU_ENDINGS: &[&str] = &["ция", "ции", "цию", "цией", "ций", "циями", "циях"];
+
+/// The glossary's terms: an English name (two words), its abbreviation, a Russian alias stem.
+fn term(i: usize) -> (String, String, String) {
+    let mut name = String::new();
+    let mut ru = String::new();
+    let mut n = i;
+    loop {
+        name.push_str(SYLLABLES[n % SYLLABLES.len()]);
+        ru.push_str(RU_SYLLABLES[n % RU_SYLLABLES.len()]);
+        n /= SYLLABLES.len();
+        if n == 0 {
+            break;
+        }
+    }
+    let english = format!("{name}x {}", NOUNS[i % NOUNS.len()]);
+    let abbr = format!("Q{i}");
+    (english, abbr, format!("{ru}ре"))
+}
+
+/// `[context, book]` JSON as mdBook 0.5.4 would send it for the generated book.
+pub fn generate(spec: Spec) -> String {
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ spec.bytes as u64 ^ (spec.terms as u64) << 32);
+    let mut glossary = String::from("# Glossary\n\n");
+    for i in 0..spec.terms {
+        let (english, abbr, ru) = term(i);
+        glossary.push_str(&format!(
+            "{english} ({abbr}) {{#t{i} aliases=\"{ru}ция\"}}\n: A generated definition of term {i}, with $x_{i}$ in it.\n\n"
+        ));
+    }
+    let per_chapter = spec.bytes / spec.chapters.max(1);
+    let mut chapters = Vec::new();
+    for c in 0..spec.chapters {
+        let mut text = format!("# Chapter {c}\n\n");
+        let mut block = 0;
+        // A chapter discusses a few dozen concepts, not the whole glossary: its term uses
+        // are drawn from a window of the glossary that moves from chapter to chapter.
+        let topic = Topic {
+            first: c * 37 % spec.terms.max(1),
+            size: spec.terms.min(40),
+            terms: spec.terms,
+        };
+        while text.len() < per_chapter {
+            text.push_str(&block_text(&mut rng, block, &topic));
+            block += 1;
+        }
+        chapters.push(serde_json::json!({"Chapter": {
+            "name": format!("Chapter {c}"), "content": text, "number": [c + 1], "sub_items": [],
+            "path": format!("ch{c}.md"), "source_path": format!("ch{c}.md"), "parent_names": []
+        }}));
+    }
+    chapters.push(serde_json::json!({"Chapter": {
+        "name": "Glossary", "content": glossary, "number": null, "sub_items": [],
+        "path": "glossary.md", "source_path": "glossary.md", "parent_names": []
+    }}));
+    let context = serde_json::json!({
+        "root": "/nonexistent/bench-book",
+        "config": {"book": {"title": "Bench", "language": "en", "src": "src"},
+                   "preprocessor": {"terms": {"link": if spec.link_all { "all" } else { "first-per-chapter" }}, "identity": {}}},
+        "renderer": "html",
+        "mdbook_version": "0.5.4"
+    });
+    serde_json::to_string(&(context, serde_json::json!({"items": chapters})))
+        .expect("JSON values serialize")
+}
+
+/// The glossary terms one chapter uses.
+struct Topic {
+    first: usize,
+    size: usize,
+    terms: usize,
+}
+
+impl Topic {
+    fn pick(&self, rng: &mut Rng) -> Option<usize> {
+        (self.size > 0).then(|| (self.first + rng.below(self.size)) % self.terms)
+    }
+}
+
+/// One Markdown block; a repeating mix of the constructs real chapters have.
+fn block_text(rng: &mut Rng, n: usize, terms: &Topic) -> String {
+    match n % 10 {
+        0 => format!("## Section {n}\n\n"),
+        1 | 2 | 4 | 6 => format!("{}\n\n", english_paragraph(rng, terms)),
+        3 | 7 => format!("{}\n\n", russian_paragraph(rng, terms)),
+        5 => "```rust\nfn probe(x: &[f32]) -> f32 {\n    x.iter().sum::<f32>() / x.len() as f32\n}\n```\n\n".to_owned(),
+        8 => "| Layer | Heads | Notes |\n|---|---|---|\n| 0 | 8 | `embed` |\n| 1 | 8 | $W_{QK}$ |\n\n> [!NOTE]\n> See [the intro](ch0.md) and $$\\sum_i x_i$$.\n\n".to_owned(),
+        _ => "- item with `code`\n- item with a [link](https://example.org)\n\n".to_owned(),
+    }
+}
+
+fn english_paragraph(rng: &mut Rng, topic: &Topic) -> String {
+    let mut words = Vec::new();
+    for _ in 0..(60 + rng.below(60)) {
+        if let Some(t) = topic.pick(rng).filter(|_| rng.below(12) == 0) {
+            let (english, abbr, _) = term(t);
+            words.push(match rng.below(4) {
+                0 => english,
+                1 => format!("{english}s"),
+                2 => format!("{english}'s"),
+                _ => abbr,
+            });
+        } else {
+            words.push(rng.pick(FILLER).to_owned());
+        }
+    }
+    words.join(" ") + "."
+}
+
+fn russian_paragraph(rng: &mut Rng, topic: &Topic) -> String {
+    let mut words = Vec::new();
+    for _ in 0..(50 + rng.below(50)) {
+        if let Some(t) = topic.pick(rng).filter(|_| rng.below(12) == 0) {
+            let (_, _, ru) = term(t);
+            words.push(format!("{ru}{}", rng.pick(RU_ENDINGS)));
+        } else {
+            words.push(rng.pick(RU_FILLER).to_owned());
+        }
+    }
+    words.join(" ") + "."
+}
