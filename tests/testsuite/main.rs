@@ -7,6 +7,7 @@
 // Tests fail by panicking; unwrap is the clearest way to say "this must hold".
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod browser;
 mod passthrough;
 mod protocol;
 mod support;

@@ -57,7 +57,7 @@ fn unused_terms_warn_at_their_glossary_line() {
         .collect();
     assert_eq!(
         unused,
-        ["glossary term `Unused term` is used nowhere in the book @ src/glossary.md:17:1"]
+        ["glossary term `Unused term` is used nowhere in the book @ src/glossary.md:18:1"]
     );
 }
 
@@ -208,4 +208,89 @@ fn excluded_chapters_are_left_alone() {
         linked("exclude = [\"other/*\"]", "html", TWO_SECTIONS),
         TWO_SECTIONS
     );
+}
+
+/// The previews as a reader meets them: hover, keyboard focus and tap, in headless Chromium.
+#[test]
+fn previews_appear_on_hover_focus_and_tap_in_a_real_browser() {
+    use crate::browser::{Browser, StaticServer};
+    let dir = copy_fixture("terms-en");
+    load(dir.path(), Mode::Binaries).build().unwrap();
+    let server = StaticServer::start(&dir.path().join("book"));
+    let mut b = Browser::launch();
+    b.open(&format!("{}/intro.html", server.origin));
+
+    // Without JavaScript the plain-text definition is in `title`.
+    let title = b.eval("document.querySelector('main a.term').getAttribute('title')");
+    assert_eq!(
+        title,
+        "A model that rewrites activations as a sparse combination of learned directions."
+    );
+
+    let center = |b: &mut Browser, selector: &str| {
+        let v = b.eval(&format!(
+            "(() => {{ const r = document.querySelector({selector:?}).getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; }})()"
+        ));
+        (v[0].as_f64().unwrap(), v[1].as_f64().unwrap())
+    };
+    let (x, y) = center(&mut b, "main a.term[data-term='sae']");
+    b.mouse_move(x, y);
+    let shown = b.wait_for("document.querySelector('.terms-preview')?.innerText");
+    let shown = shown.as_str().unwrap();
+    assert!(shown.starts_with("Sparse autoencoder (SAE)"), "{shown}");
+    assert!(
+        shown.contains("sparse combination of learned directions"),
+        "{shown}"
+    );
+    b.screenshot("terms-preview-hover");
+    b.mouse_move(5.0, 790.0);
+    b.wait_for("document.querySelector('.terms-preview') === null");
+
+    // Keyboard: Tab until a term link has focus; its preview opens and Escape closes it.
+    let mut focused = false;
+    for _ in 0..100 {
+        b.press_tab();
+        if b.eval("document.activeElement.matches('main a.term')") == serde_json::json!(true) {
+            focused = true;
+            break;
+        }
+    }
+    assert!(focused, "Tab never reached a term link");
+    b.wait_for("document.querySelector('.terms-preview')?.innerText");
+    assert_eq!(
+        b.eval("document.activeElement.getAttribute('aria-describedby')"),
+        "terms-preview"
+    );
+    b.screenshot("terms-preview-focus");
+    b.eval("document.activeElement.blur()");
+    b.wait_for("document.querySelector('.terms-preview') === null");
+
+    // Touch: the first tap shows the preview instead of following the link.
+    let (x, y) = center(&mut b, "main a.term[data-term='circuit']");
+    b.tap(x, y);
+    let shown = b.wait_for("document.querySelector('.terms-preview')?.innerText");
+    assert!(
+        shown.as_str().unwrap().contains("A subgraph of a network"),
+        "{shown}"
+    );
+    assert!(
+        b.eval("location.pathname")
+            .as_str()
+            .unwrap()
+            .ends_with("/intro.html"),
+        "first tap must not navigate"
+    );
+    b.screenshot("terms-preview-tap");
+    assert_eq!(b.errors(), Vec::<String>::new(), "console errors");
+    // The second tap follows the link to the entry.
+    b.tap(x, y);
+    b.wait_for("location.pathname.endsWith('/glossary.html') && location.hash === '#circuit'");
+
+    assert_eq!(b.errors(), Vec::<String>::new(), "console errors");
+    let outside: Vec<String> = b
+        .requests()
+        .into_iter()
+        .filter(|u| !u.starts_with(&server.origin) && !u.starts_with("data:"))
+        .collect();
+    assert_eq!(outside, Vec::<String>::new(), "requests leaving localhost");
 }

@@ -43,15 +43,30 @@
   function scheduleHide() { clearTimeout(hideTimer); hideTimer = setTimeout(hide, 200); }
   function termOf(node) { return node && node.closest ? node.closest("a.term") : null; }
 
-  document.addEventListener("mouseover", function (e) { var t = termOf(e.target); if (t) { clearTimeout(hideTimer); show(t); } });
-  document.addEventListener("mouseout", function (e) { if (termOf(e.target)) scheduleHide(); });
-  document.addEventListener("focusin", function (e) { var t = termOf(e.target); if (t) show(t); });
-  document.addEventListener("focusout", function (e) { if (termOf(e.target)) hide(); });
-  document.addEventListener("keydown", function (e) { if (e.key === "Escape") hide(); });
-  // Touch: the first tap shows the definition, a second tap follows the link.
+  // Hover is for mice and pens; a touch also fires compatibility mouse events, which must not
+  // count as a hover (or the first tap would both show the preview and follow the link).
+  var lastPointer = "mouse", armed = null;
+  document.addEventListener("pointerdown", function (e) { lastPointer = e.pointerType; }, true);
+  document.addEventListener("pointerover", function (e) {
+    var t = termOf(e.target);
+    if (t && e.pointerType !== "touch") { clearTimeout(hideTimer); show(t); }
+  });
+  document.addEventListener("pointerout", function (e) {
+    if (e.pointerType !== "touch" && termOf(e.target)) scheduleHide();
+  });
+  document.addEventListener("focusin", function (e) { var t = termOf(e.target); if (t && lastPointer !== "touch") show(t); });
+  document.addEventListener("focusout", function (e) { if (termOf(e.target) && lastPointer !== "touch") hide(); });
+  document.addEventListener("keydown", function (e) {
+    lastPointer = "keyboard";
+    if (e.key === "Escape") hide();
+  });
+  // Touch: the first tap on a term shows its definition, a second tap follows the link.
   document.addEventListener("click", function (e) {
     var t = termOf(e.target);
-    if (t && e.pointerType === "touch" && owner !== t) { e.preventDefault(); show(t); }
-    else if (!t && preview && !preview.contains(e.target)) hide();
+    if (t && (e.pointerType || lastPointer) === "touch") {
+      if (armed !== t) { e.preventDefault(); armed = t; hide(); show(t); }
+      return;
+    }
+    if (!t && preview && !preview.contains(e.target)) { hide(); armed = null; }
   });
 })();

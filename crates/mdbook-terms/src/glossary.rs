@@ -61,8 +61,19 @@ impl Glossary {
     }
 }
 
-/// Reads the entries of `text` (the glossary chapter at `file`); problems go to `diags`.
-pub fn parse(text: &str, file: &Path, opts: &ParseOptions, diags: &mut Diagnostics) -> Glossary {
+/// Placeholder for "the book's root, seen from the page showing a preview": a definition's
+/// relative links are written from the glossary page, but previews show on every page.
+pub const PREVIEW_ROOT: &str = "livingref-root:";
+
+/// Reads the entries of `text`, the glossary chapter at `page` (relative to `src`; `file`
+/// names it in diagnostics). Problems go to `diags`.
+pub fn parse(
+    text: &str,
+    page: &Path,
+    file: &Path,
+    opts: &ParseOptions,
+    diags: &mut Diagnostics,
+) -> Glossary {
     let index = LineIndex::new(text);
     let at = |range: Range<usize>| Location::in_text(file, &index, range);
     let mut glossary = Glossary {
@@ -98,9 +109,15 @@ pub fn parse(text: &str, file: &Path, opts: &ParseOptions, diags: &mut Diagnosti
                     .position(|(e, _)| matches!(e, Event::End(TagEnd::DefinitionListDefinition)))
                     .map_or(events.len() - 1, |n| def_start + n);
                 let body = &events[def_start + 1..def_end];
-                if let Some(entry) =
-                    read_entry(text, title, events[def_start].1.clone(), body, &at, diags)
-                {
+                if let Some(entry) = read_entry(
+                    text,
+                    page,
+                    title,
+                    events[def_start].1.clone(),
+                    body,
+                    &at,
+                    diags,
+                ) {
                     glossary.entries.push(entry);
                 }
                 i = def_end;
@@ -115,6 +132,7 @@ pub fn parse(text: &str, file: &Path, opts: &ParseOptions, diags: &mut Diagnosti
 
 fn read_entry(
     text: &str,
+    page: &Path,
     title: Range<usize>,
     definition: Range<usize>,
     body: &[(Event<'_>, Range<usize>)],
@@ -175,8 +193,31 @@ fn read_entry(
     let mut definition_html = String::new();
     // Previews copy this HTML into other pages: raw HTML in a definition is shown as text
     // there, so a glossary entry can never inject markup or handlers beyond its own page.
+    // Links are re-based for previews on other pages, and only safe URLs survive.
     let safe = body.iter().map(|(e, _)| match e {
         Event::Html(h) | Event::InlineHtml(h) => Event::Text(h.clone()),
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Link {
+            link_type: *link_type,
+            dest_url: preview_url(dest_url, page).into(),
+            title: title.clone(),
+            id: id.clone(),
+        }),
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Image {
+            link_type: *link_type,
+            dest_url: preview_url(dest_url, page).into(),
+            title: title.clone(),
+            id: id.clone(),
+        }),
         other => other.clone(),
     });
     pulldown_cmark::html::push_html(&mut definition_html, safe);
@@ -204,6 +245,31 @@ fn read_entry(
         definition_html,
         definition_text,
     })
+}
+
+/// A definition's link target as a preview must write it: absolute URLs unchanged, relative
+/// ones (written from the glossary page) prefixed with [`PREVIEW_ROOT`] and the glossary's
+/// folder, `.md` turned into `.html`; anything [`html::safe_url`] rejects becomes `#`.
+fn preview_url(dest: &str, page: &Path) -> String {
+    let Some(url) = html::safe_url(dest) else {
+        return "#".to_owned();
+    };
+    if url.contains("://") || url.starts_with("mailto:") || url.starts_with('/') {
+        return url.to_owned();
+    }
+    let page = page.to_string_lossy().replace('\\', "/");
+    let html_page = page
+        .strip_suffix(".md")
+        .map_or_else(|| page.clone(), |p| format!("{p}.html"));
+    if url.starts_with('#') {
+        return format!("{PREVIEW_ROOT}{html_page}{url}");
+    }
+    let dir = page.rfind('/').map_or("", |i| &page[..=i]);
+    let (path, fragment) = url.split_at(url.find('#').unwrap_or(url.len()));
+    let path = path
+        .strip_suffix(".md")
+        .map_or_else(|| path.to_owned(), |p| format!("{p}.html"));
+    format!("{PREVIEW_ROOT}{dir}{path}{fragment}")
 }
 
 /// mdBook's heading-id rule, so `#id` defaults agree with what readers see elsewhere.

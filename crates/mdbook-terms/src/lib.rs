@@ -99,6 +99,7 @@ impl Plugin for Terms {
         let glossary_file = run.display(&run.src_dir().join(&glossary_path));
         let glossary = glossary::parse(
             &glossary_source,
+            &glossary_path,
             &glossary_file,
             &run.markdown,
             &mut run.diagnostics,
@@ -159,9 +160,12 @@ impl Plugin for Terms {
             let mut linked = linked;
             let mut edits = std::mem::take(&mut linked.edits);
             if target.html && !linked.linked.is_empty() {
+                let root = "../".repeat(path.parent().map_or(0, |p| p.components().count()));
+                let defs =
+                    definitions(&glossary, &linked.linked).replace(glossary::PREVIEW_ROOT, &root);
                 edits.push(livingref_core::markdown::Edit::insert(
                     chapter.content.len(),
-                    definitions(&glossary, &linked.linked),
+                    defs,
                 ));
             }
             match splice(&chapter.content, edits) {

@@ -187,6 +187,7 @@ mod tests {
         let g = glossary::parse(
             glossary_md,
             Path::new("g.md"),
+            Path::new("g.md"),
             &ParseOptions::default(),
             &mut diags,
         );
