@@ -255,17 +255,23 @@ impl Browser {
         }
     }
 
-    /// Navigates and waits for the load event.
+    /// Navigates and waits until the page has loaded. Polls the page instead of waiting for
+    /// `Page.loadEventFired`: under load, the first `about:blank` can finish after our
+    /// navigation starts and swallow its event. A navigation that went nowhere is retried.
     pub(crate) fn open(&mut self, url: &str) {
-        let before = self.events.len();
-        self.call("Page.navigate", json!({"url": url}));
         let start = Instant::now();
-        while !self.events[before..]
-            .iter()
-            .any(|e| e["method"] == "Page.loadEventFired")
-        {
+        let mut sent = None;
+        loop {
+            if sent.is_none_or(|t: Instant| t.elapsed() > Duration::from_secs(3)) {
+                self.call("Page.navigate", json!({"url": url}));
+                sent = Some(Instant::now());
+            }
+            let check = format!("location.href === {url:?} && document.readyState === 'complete'");
+            if self.eval(&check) == json!(true) {
+                return;
+            }
             assert!(start.elapsed() < TIMEOUT, "{url} did not load");
-            self.receive();
+            std::thread::sleep(Duration::from_millis(50));
         }
     }
 

@@ -8,6 +8,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod browser;
+mod papers;
 mod passthrough;
 mod protocol;
 mod support;

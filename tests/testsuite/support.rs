@@ -67,13 +67,25 @@ pub(crate) fn load(root: &Path, mode: Mode) -> MDBook {
             }
         }
     }
+    let configured = |name: &str| config.contains_key(&format!("preprocessor.{name}"));
+    let (hypotheses, papers, terms) = (
+        configured("hypotheses"),
+        configured("papers"),
+        configured("terms"),
+    );
     let mut md = MDBook::load_with_config(root, config).unwrap();
     if mode == Mode::InProcess {
         // Same name as the book.toml table: replaces the command preprocessor in place, so
-        // the order from `before`/`after` is kept.
-        md.with_preprocessor(InProcess(mdbook_hypotheses::Hypotheses));
-        md.with_preprocessor(InProcess(mdbook_papers::Papers));
-        md.with_preprocessor(InProcess(mdbook_terms::Terms));
+        // the order from `before`/`after` is kept. Only the plugins the book enables run.
+        if hypotheses {
+            md.with_preprocessor(InProcess(mdbook_hypotheses::Hypotheses));
+        }
+        if papers {
+            md.with_preprocessor(InProcess(mdbook_papers::Papers));
+        }
+        if terms {
+            md.with_preprocessor(InProcess(mdbook_terms::Terms));
+        }
     }
     md
 }
@@ -94,6 +106,28 @@ pub(crate) fn chapters(book: &Book) -> Vec<(PathBuf, String)> {
             }) => Some((p.clone(), content.clone())),
             _ => None,
         })
+        .collect()
+}
+
+/// Runs `plugin` alone on a copy of `fixture` (after `edit` changed it) and returns its
+/// diagnostics.
+pub(crate) fn diagnostics_of<P: livingref_core::Plugin>(
+    plugin: &P,
+    fixture: &str,
+    edit: impl FnOnce(&Path),
+) -> Vec<livingref_core::Diagnostic> {
+    let dir = copy_fixture(fixture);
+    edit(dir.path());
+    let md = MDBook::load(dir.path()).unwrap();
+    let ctx = mdbook_preprocessor::PreprocessorContext::new(
+        dir.path().to_path_buf(),
+        md.config.clone(),
+        "html".into(),
+    );
+    livingref_core::protocol::process(plugin, &ctx, md.book.clone())
+        .diagnostics
+        .iter()
+        .cloned()
         .collect()
 }
 
@@ -132,13 +166,17 @@ pub(crate) fn main_of(html: &str) -> String {
     let start = html.find("<main>").expect("page has <main>");
     let end = html.rfind("</main>").expect("page has </main>") + "</main>".len();
     let mut main = html[start..end].to_owned();
-    // The preview assets mdbook-terms inlines are the same on every page; expected files
-    // show a marker instead, and `terms::assets_are_inlined_once` checks the real thing.
-    if let Some(at) = main.find("<style>\n/* mdbook-terms") {
+    // The style and script blocks the plugins inline are the same on every page; expected
+    // files show a marker instead, and dedicated tests check the real thing.
+    while let Some(at) = main.find("<style>\n/* mdbook-") {
+        let name: String = main[at + 11..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphabetic() || *c == '-')
+            .collect();
         let close = main[at..]
             .find("</script>")
             .map_or(main.len(), |n| at + n + "</script>".len());
-        main.replace_range(at..close, "<!-- mdbook-terms assets -->");
+        main.replace_range(at..close, &format!("<!-- {name} assets -->"));
     }
     // Normalise the trailing spaces of mdBook's template so files stay editor-proof.
     main.lines()
@@ -194,9 +232,24 @@ pub(crate) fn build_and_compare(fixture: &str, pages: &[&str]) {
 
 /// Runs a binary with `args` and `stdin`, returning (exit code, stdout, stderr).
 pub(crate) fn run_binary(name: &str, args: &[&str], stdin: &str) -> (i32, String, String) {
+    run(name, args, stdin, &[])
+}
+
+/// Runs a binary in default mode with extra environment variables.
+pub(crate) fn run_binary_env(
+    name: &str,
+    stdin: &str,
+    env: &[(&str, &str)],
+) -> (i32, String, String) {
+    run(name, &[], stdin, env)
+}
+
+fn run(name: &str, args: &[&str], stdin: &str, env: &[(&str, &str)]) -> (i32, String, String) {
     use std::io::Write;
     let mut child = Command::new(binary(name))
         .args(args)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .envs(env.iter().copied())
         .env("NO_COLOR", "1")
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())

@@ -12,12 +12,7 @@ fn diagnostics(
     fixture: &str,
     edit: impl FnOnce(&std::path::Path),
 ) -> Vec<livingref_core::Diagnostic> {
-    let dir = copy_fixture(fixture);
-    edit(dir.path());
-    let md = MDBook::load(dir.path()).unwrap();
-    let ctx = PreprocessorContext::new(dir.path().to_path_buf(), md.config.clone(), "html".into());
-    let processed = process(&mdbook_terms::Terms, &ctx, md.book.clone());
-    processed.diagnostics.iter().cloned().collect()
+    crate::support::diagnostics_of(&mdbook_terms::Terms, fixture, edit)
 }
 
 #[test]

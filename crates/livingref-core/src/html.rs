@@ -14,9 +14,14 @@ pub fn text(s: &str) -> Cow<'_, str> {
 }
 
 /// Escapes a double-quoted attribute value (also `"` and `'`, so the value can never end the
-/// attribute, whatever quote the surrounding template uses).
+/// attribute, whatever quote the surrounding template uses). `|` is escaped too: inline HTML
+/// inside a Markdown table cell would otherwise split the cell at it.
 pub fn attr(s: &str) -> Cow<'_, str> {
-    html_escape::encode_quoted_attribute(s)
+    match html_escape::encode_quoted_attribute(s) {
+        Cow::Owned(s) if s.contains('|') => Cow::Owned(s.replace('|', "&#124;")),
+        Cow::Borrowed(s) if s.contains('|') => Cow::Owned(s.replace('|', "&#124;")),
+        other => other,
+    }
 }
 
 /// Returns the URL if it may become a link: `http`, `https`, `mailto`, or a relative URL
@@ -52,6 +57,7 @@ mod tests {
     fn escapes_markup() {
         assert_eq!(text("<script>&"), "&lt;script&gt;&amp;");
         assert_eq!(attr("\" onerror='x'"), "&quot; onerror=&#x27;x&#x27;");
+        assert_eq!(attr("a | b"), "a &#124; b");
     }
 
     #[test]

@@ -1,14 +1,24 @@
 //! `mdbook-papers`: a BibTeX file that keeps a book current.
 //!
-//! Status: the preprocessor is wired into mdBook and reads its settings; BibTeX loading,
-//! citations and recent-papers sections arrive with the papers feature. Until then it passes
-//! the book through unchanged.
+//! One run: load the configured `.bib` files ([`bib`], one bad entry never costing the
+//! others) into [`paper::Paper`]s; then, per chapter ([`chapter`]), replace citations
+//! ([`cite`]) and `{{#recent-papers}}` / `{{#bibliography}}` directives with HTML ([`render`]),
+//! append recent papers to topic chapters and a references list to chapters that cite.
+//! "Recent" is measured from a pinned date ([`today`]).
 
+use globset::{Glob, GlobSet, GlobSetBuilder};
 use livingref_core::mdbook_preprocessor::book::Book;
-use livingref_core::{Plugin, Run};
+use livingref_core::{Diagnostic, Location, Plugin, Run};
 use serde::Deserialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
+
+pub mod bib;
+pub mod chapter;
+pub mod cite;
+pub mod paper;
+pub mod render;
+pub mod today;
 
 /// The `mdbook-papers` preprocessor.
 #[derive(Debug, Clone, Copy, Default)]
@@ -60,12 +70,102 @@ impl Plugin for Papers {
     const ABOUT: &'static str = "recent papers, citations and bibliographies from BibTeX";
     type Settings = Settings;
 
-    /// Every renderer: HTML gets previews and copy buttons, others plain Markdown.
+    /// Every renderer: all output is HTML that renderers pass through; the copy buttons and
+    /// their script are added for the HTML renderer only.
     fn supports_renderer(&self, _renderer: &str) -> bool {
         true
     }
 
-    fn run(&self, _run: &mut Run<'_, Settings>, book: Book) -> Book {
+    fn run(&self, run: &mut Run<'_, Settings>, mut book: Book) -> Book {
+        let today = match today::today(run.settings.today.as_deref()) {
+            Ok((date, _)) => date,
+            Err(message) => {
+                run.diagnostics
+                    .push(Diagnostic::error(message).at(Location::file("book.toml")));
+                return book;
+            }
+        };
+        let root = run.ctx.root.clone();
+        let shown = |p: &std::path::Path| livingref_core::diag::display_path(&root, p);
+        let bibliography = bib::load(
+            &run.settings.bibliography,
+            &root,
+            shown,
+            &mut run.diagnostics,
+        );
+        let topics = match topic_globs(&run.settings.topics) {
+            Ok(t) => t,
+            Err(message) => {
+                run.diagnostics
+                    .push(Diagnostic::error(message).at(Location::file("book.toml")));
+                return book;
+            }
+        };
+        let cx = chapter::Context {
+            bib: &bibliography,
+            settings: &run.settings,
+            strings: render::strings(run.lang),
+            today,
+            html: run.ctx.renderer == "html",
+            parse: run.markdown,
+        };
+        let src_dir = run.src_dir();
+        let mut cited: HashSet<String> = HashSet::new();
+        let diagnostics = &mut run.diagnostics;
+        book.for_each_chapter_mut(|ch| {
+            let Some(source) = ch.source_path.clone() else {
+                return;
+            };
+            let file = livingref_core::diag::display_path(&root, &src_dir.join(&source));
+            let tags: Vec<String> = topics
+                .iter()
+                .filter(|(set, _)| set.is_match(&source))
+                .flat_map(|(_, tags)| tags.iter().cloned())
+                .collect();
+            let topic = (!tags.is_empty()).then_some(tags.as_slice());
+            if let Some(new) =
+                chapter::process(&ch.content, topic, &file, &cx, diagnostics, &mut cited)
+            {
+                ch.content = new;
+            }
+        });
+        if run.settings.warn_unused {
+            for paper in bibliography
+                .papers
+                .iter()
+                .filter(|p| !cited.contains(&p.key))
+            {
+                run.diagnostics.push(
+                    Diagnostic::warning(format!("`{}` is cited nowhere in the book", paper.key))
+                        .at(Location {
+                            file: paper.file.clone(),
+                            line: paper.line,
+                            col: 1,
+                            width: 1,
+                            source_line: None,
+                        })
+                        .help("cite it with {{#cite key}} or [@key], or remove it"),
+                );
+            }
+        }
         book
     }
+}
+
+/// `[preprocessor.papers.topics]` as compiled globs with their (lower-case) tags.
+fn topic_globs(
+    topics: &BTreeMap<String, Vec<String>>,
+) -> Result<Vec<(GlobSet, Vec<String>)>, String> {
+    topics
+        .iter()
+        .map(|(pattern, tags)| {
+            let glob = Glob::new(pattern)
+                .map_err(|e| format!("invalid chapter glob `{pattern}` in `topics`: {e}"))?;
+            let set = GlobSetBuilder::new()
+                .add(glob)
+                .build()
+                .map_err(|e| e.to_string())?;
+            Ok((set, tags.iter().map(|t| t.trim().to_lowercase()).collect()))
+        })
+        .collect()
 }

@@ -1,0 +1,343 @@
+//! Loading BibTeX files so that one bad entry never costs the others.
+//!
+//! The `biblatex` crate parses BibTeX and BibLaTeX faithfully (accents, `@string` with `#`,
+//! month macros, dates, crossref) but rejects a whole file at its first problem. So each file
+//! is first split into top-level `@…{…}` blocks by brace matching (which needs no knowledge
+//! of fields), every entry is parsed on its own with the `@string` blocks seen so far in front
+//! of it, and a failing entry becomes a diagnostic at its own line while the rest load. The
+//! surviving entries are then parsed together once more, so `crossref` resolves across them.
+
+use crate::paper::Paper;
+use livingref_core::span::LineIndex;
+use livingref_core::{Diagnostic, Diagnostics, Location};
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+/// Every paper of the configured files, in file order, first definition of a key winning.
+#[derive(Debug, Default)]
+pub struct Bibliography {
+    pub papers: Vec<Paper>,
+    by_key: HashMap<String, usize>,
+}
+
+impl Bibliography {
+    pub fn get(&self, key: &str) -> Option<&Paper> {
+        self.by_key.get(key).map(|&i| &self.papers[i])
+    }
+
+    pub fn index_of(&self, key: &str) -> Option<usize> {
+        self.by_key.get(key).copied()
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.papers.iter().map(|p| p.key.as_str())
+    }
+}
+
+/// A top-level block of a `.bib` file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Block {
+    kind: String,
+    range: Range<usize>,
+}
+
+/// Reads `files` (paths as configured; `root` resolves them, `display` names them in
+/// diagnostics) in order. `@string` macros of earlier files serve later ones.
+pub fn load(
+    files: &[PathBuf],
+    root: &Path,
+    display: impl Fn(&Path) -> PathBuf,
+    diags: &mut Diagnostics,
+) -> Bibliography {
+    let mut strings = String::new();
+    let mut sources: Vec<(PathBuf, String)> = Vec::new();
+    let mut good: Vec<(usize, Range<usize>, String)> = Vec::new(); // (file, range, key)
+    let mut first_seen: HashMap<String, (usize, Range<usize>)> = HashMap::new();
+    for file in files {
+        let path = root.join(file);
+        let shown = display(&path);
+        let text = match std::fs::read(&path) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => text,
+                Err(err) => {
+                    diags.push(
+                        Diagnostic::error(format!(
+                            "bibliography is not valid UTF-8 (byte {})",
+                            err.utf8_error().valid_up_to()
+                        ))
+                        .at(Location::file(&shown))
+                        .help("save the file as UTF-8"),
+                    );
+                    continue;
+                }
+            },
+            Err(err) => {
+                diags.push(
+                    Diagnostic::error(format!(
+                        "cannot read bibliography `{}`: {err}",
+                        shown.display()
+                    ))
+                    .at(Location::file("book.toml"))
+                    .help("fix the path in `bibliography` (it is relative to the book root)"),
+                );
+                continue;
+            }
+        };
+        let text = text
+            .strip_prefix('\u{feff}')
+            .map(str::to_owned)
+            .unwrap_or(text);
+        let index = LineIndex::new(&text);
+        let file_no = sources.len();
+        let (blocks, unclosed) = split(&text);
+        if let Some(at) = unclosed {
+            diags.push(
+                Diagnostic::warning(
+                    "entry is not closed before the end of the file; it is skipped",
+                )
+                .at(Location::in_text(&shown, &index, at..at + 1))
+                .help("add the missing `}`"),
+            );
+        }
+        for block in blocks {
+            let source = &text[block.range.clone()];
+            match block.kind.as_str() {
+                "comment" | "preamble" => {}
+                "string" => {
+                    // Check it alone first, so a broken macro is reported where it is written.
+                    match biblatex::Bibliography::parse(&format!("{strings}{source}\n")) {
+                        Ok(_) => {
+                            strings.push_str(source);
+                            strings.push('\n');
+                        }
+                        Err(err) => diags.push(entry_error(
+                            &shown,
+                            &index,
+                            &block.range,
+                            "@string",
+                            &err.kind.to_string(),
+                            strings.len(),
+                            err.span.start,
+                        )),
+                    }
+                }
+                _ => {
+                    let key = entry_key(source);
+                    let prefix = strings.len();
+                    match biblatex::Bibliography::parse(&format!("{strings}{source}\n")) {
+                        Ok(parsed) if parsed.is_empty() => {}
+                        Ok(_) => {
+                            if let Some((f, first)) = first_seen.get(&key) {
+                                let first_index = LineIndex::new(
+                                    sources.get(*f).map_or(text.as_str(), |(_, t)| t.as_str()),
+                                );
+                                let first_file =
+                                    sources.get(*f).map_or(shown.clone(), |(p, _)| p.clone());
+                                diags.push(
+                                    Diagnostic::warning(format!(
+                                        "duplicate key `{key}`; the first definition is used"
+                                    ))
+                                    .at(Location::in_text(
+                                        &shown,
+                                        &index,
+                                        block.range.start..block.range.start + 1,
+                                    ))
+                                    .related(
+                                        Location::in_text(
+                                            &first_file,
+                                            &first_index,
+                                            first.start..first.start + 1,
+                                        ),
+                                        "first defined here",
+                                    )
+                                    .help(
+                                        "remove one of the entries, or give this one another key",
+                                    ),
+                                );
+                                continue;
+                            }
+                            first_seen.insert(key.clone(), (file_no, block.range.clone()));
+                            good.push((file_no, block.range.clone(), key));
+                        }
+                        Err(err) => {
+                            diags.push(entry_error(
+                                &shown,
+                                &index,
+                                &block.range,
+                                &key,
+                                &err.kind.to_string(),
+                                prefix,
+                                err.span.start,
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        sources.push((shown, text));
+    }
+
+    // One parse of every good entry together: crossref and strings resolve across files.
+    let mut combined = strings.clone();
+    let mut origin: HashMap<String, (usize, Range<usize>)> = HashMap::new();
+    for (file, range, key) in &good {
+        combined.push_str(&sources[*file].1[range.clone()]);
+        combined.push('\n');
+        origin.insert(key.to_lowercase(), (*file, range.clone()));
+    }
+    let parsed = match biblatex::Bibliography::parse(&combined) {
+        Ok(parsed) => parsed,
+        Err(err) => {
+            // Only cross-entry problems get here (a crossref cycle or type clash).
+            diags.push(
+                Diagnostic::error(format!(
+                    "the bibliography cannot be resolved as a whole: {}",
+                    err.kind
+                ))
+                .help("check `crossref` fields for cycles and for parents of the wrong type"),
+            );
+            return Bibliography::default();
+        }
+    };
+    let indexes: Vec<LineIndex<'_>> = sources
+        .iter()
+        .map(|(_, text)| LineIndex::new(text))
+        .collect();
+    let mut bibliography = Bibliography::default();
+    for entry in parsed.iter() {
+        let (file, range) = origin
+            .get(&entry.key.to_lowercase())
+            .cloned()
+            .unwrap_or((0, 0..0));
+        let Some((shown, text)) = sources.get(file) else {
+            continue;
+        };
+        let line = indexes[file].line_col(range.start).line;
+        let mut paper = Paper::from_entry(entry, shown.clone(), line);
+        // Copy-BibTeX gives the entry as the maintainer wrote it, not a re-serialization.
+        if let Some(original) = text.get(range) {
+            paper.bibtex = original.to_owned();
+        }
+        bibliography
+            .by_key
+            .insert(paper.key.clone(), bibliography.papers.len());
+        bibliography.papers.push(paper);
+    }
+    bibliography
+}
+
+fn entry_error(
+    file: &Path,
+    index: &LineIndex<'_>,
+    block: &Range<usize>,
+    key: &str,
+    message: &str,
+    prefix: usize,
+    at: usize,
+) -> Diagnostic {
+    // The parser saw `strings + entry`; map its offset back into the entry.
+    let inside = at.saturating_sub(prefix).min(block.len());
+    let pos = block.start + inside;
+    let end = (pos + 1).min(block.end.max(pos + 1));
+    Diagnostic::warning(format!("{key}: {message}; the entry is skipped"))
+        .at(Location::in_text(file, index, pos..end))
+        .help("fix the entry; every other entry is still used")
+}
+
+/// The citation key of an entry's source (`@article{key, …`), for messages.
+fn entry_key(source: &str) -> String {
+    source
+        .split_once(['{', '('])
+        .map(|(_, rest)| {
+            rest.split([',', '}', ')'])
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_owned()
+        })
+        .filter(|k| !k.is_empty())
+        .unwrap_or_else(|| "(entry without a key)".to_owned())
+}
+
+/// Top-level `@type{…}` / `@type(…)` blocks with their byte ranges, and the offset of a block
+/// left open at the end of the file. Text between blocks is a comment in BibTeX.
+fn split(text: &str) -> (Vec<Block>, Option<usize>) {
+    let b = text.as_bytes();
+    let mut blocks = Vec::new();
+    let mut i = 0;
+    while let Some(n) = memchr_at(b, b'@', i) {
+        let start = n;
+        let mut j = n + 1;
+        while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'_') {
+            j += 1;
+        }
+        let kind = text[n + 1..j].to_ascii_lowercase();
+        while j < b.len() && b[j].is_ascii_whitespace() {
+            j += 1;
+        }
+        let Some(&open) = b.get(j).filter(|c| **c == b'{' || **c == b'(') else {
+            i = n + 1;
+            continue;
+        };
+        if kind.is_empty() {
+            i = j;
+            continue;
+        }
+        let close = if open == b'{' { b'}' } else { b')' };
+        let mut depth = 0usize;
+        let mut end = None;
+        for (k, &c) in b.iter().enumerate().skip(j) {
+            if c == b'\\' {
+                continue;
+            }
+            if c == open || (open == b'(' && c == b'{') {
+                depth += 1;
+            } else if c == close || (open == b'(' && c == b'}') {
+                depth = depth.saturating_sub(1);
+                if depth == 0 && c == close {
+                    end = Some(k + 1);
+                    break;
+                }
+            }
+        }
+        let Some(end) = end else {
+            return (blocks, Some(start));
+        };
+        blocks.push(Block {
+            kind,
+            range: start..end,
+        });
+        i = end;
+    }
+    (blocks, None)
+}
+
+fn memchr_at(b: &[u8], needle: u8, from: usize) -> Option<usize> {
+    b.get(from..)?
+        .iter()
+        .position(|&c| c == needle)
+        .map(|n| from + n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_blocks_and_skips_text_between() {
+        let text = "junk @article{a, title={x {y}}}\n% c\n@string(s = \"v\")\n@misc{b, note={\\}}}";
+        let (blocks, open) = split(text);
+        let kinds: Vec<&str> = blocks.iter().map(|b| b.kind.as_str()).collect();
+        assert_eq!(kinds, ["article", "string", "misc"]);
+        assert_eq!(&text[blocks[0].range.clone()], "@article{a, title={x {y}}}");
+        assert_eq!(open, None);
+        assert_eq!(split("@article{a, title={x}").1, Some(0));
+    }
+
+    #[test]
+    fn keys_for_messages() {
+        assert_eq!(entry_key("@article{ elhage2022 , title={x}}"), "elhage2022");
+        assert_eq!(entry_key("@article{, title={x}}"), "(entry without a key)");
+    }
+}

@@ -1,0 +1,400 @@
+//! One chapter: citations, directives, an injected recent-papers section, references.
+
+use crate::bib::Bibliography;
+use crate::cite::{self, Citation};
+use crate::paper::{Paper, PaperDate};
+use crate::render::{self, Strings};
+use crate::today::{parse_day, parse_window};
+use crate::{CitationStyle, Settings};
+use livingref_core::config::nearest;
+use livingref_core::markdown::{Directive, Edit, ParseOptions, ScanOptions, scan, splice};
+use livingref_core::span::LineIndex;
+use livingref_core::{Diagnostic, Diagnostics, Location, html};
+use std::collections::HashSet;
+use std::fmt::Write as _;
+use std::ops::Range;
+use std::path::Path;
+
+pub struct Context<'a> {
+    pub bib: &'a Bibliography,
+    pub settings: &'a Settings,
+    pub strings: Strings,
+    pub today: PaperDate,
+    /// HTML renderer: add copy buttons and their script.
+    pub html: bool,
+    pub parse: ParseOptions,
+}
+
+const RECENT_KEYS: &[&str] = &["tags", "limit", "since", "window", "title"];
+const BIBLIOGRAPHY_KEYS: &[&str] = &["sort", "tags"];
+
+/// The chapter's new text, or `None` when nothing changes (the chapter stays byte-identical).
+/// `topic` holds the tags of a `[preprocessor.papers.topics]` glob matching the chapter.
+pub fn process(
+    content: &str,
+    topic: Option<&[String]>,
+    file: &Path,
+    cx: &Context<'_>,
+    diags: &mut Diagnostics,
+    cited: &mut HashSet<String>,
+) -> Option<String> {
+    let scanned = scan(content, &cx.parse, &ScanOptions::default());
+    let mut index: Option<LineIndex<'_>> = None;
+    let mut at = |range: Range<usize>| {
+        Location::in_text(
+            file,
+            index.get_or_insert_with(|| LineIndex::new(content)),
+            range,
+        )
+    };
+    let mut edits = Vec::new();
+    let mut lists = false;
+    let mut has_recent = false;
+    let mut has_bibliography = false;
+
+    for parsed in &scanned.directives {
+        match parsed {
+            Ok(d) if d.name == "recent-papers" => {
+                has_recent = true;
+                lists = true;
+                check_keys(d, RECENT_KEYS, &mut at, diags);
+                let section = recent(d, cx, &mut at, diags);
+                edits.push(Edit::replace(d.range.clone(), section));
+            }
+            Ok(d) if d.name == "bibliography" => {
+                has_bibliography = true;
+                lists = true;
+                check_keys(d, BIBLIOGRAPHY_KEYS, &mut at, diags);
+                edits.push(Edit::replace(d.range.clone(), bibliography(d, cx)));
+            }
+            Ok(_) => {}
+            Err(e) => {
+                let written = &content[e.range.start..];
+                if ["{{#cite", "{{#recent-papers", "{{#bibliography"]
+                    .iter()
+                    .any(|p| written.starts_with(p))
+                {
+                    diags.push(
+                        Diagnostic::warning(format!(
+                            "{}; the directive is left as written",
+                            e.message
+                        ))
+                        .at(at(e.range.clone()))
+                        .help(e.help.clone()),
+                    );
+                }
+            }
+        }
+    }
+
+    // Citations, numbered in order of first use for the numeric style.
+    let citations = cite::find(content, &scanned);
+    let mut order: Vec<&Paper> = Vec::new();
+    for citation in &citations {
+        for item in &citation.items {
+            match cx.bib.get(&item.key) {
+                Some(paper) => {
+                    cited.insert(paper.key.clone());
+                    if !order.iter().any(|p| p.key == paper.key) {
+                        order.push(paper);
+                    }
+                }
+                None => {
+                    let mut d = Diagnostic::warning(format!(
+                        "citation key `{}` is not in the bibliography",
+                        item.key
+                    ))
+                    .at(at(citation.range.clone()));
+                    if let Some(near) = nearest(&item.key, cx.bib.keys().collect::<Vec<_>>().iter())
+                    {
+                        d = d.help(format!("did you mean `{near}`?"));
+                    } else {
+                        d = d.help(
+                            "add the entry to a file listed in `bibliography`, or fix the key",
+                        );
+                    }
+                    diags.push(d);
+                }
+            }
+        }
+        edits.push(Edit::replace(
+            citation.range.clone(),
+            render_citation(citation, &order, cx),
+        ));
+    }
+
+    let mut tail = String::new();
+    if let Some(tags) = topic.filter(|_| !has_recent) {
+        lists = true;
+        tail.push_str(&recent_section(
+            tags,
+            cx.settings.recent_limit,
+            None,
+            None,
+            None,
+            cx,
+        ));
+    }
+    if !order.is_empty() && !has_bibliography {
+        lists = true;
+        let mut refs = order.clone();
+        if cx.settings.citation_style == CitationStyle::AuthorYear {
+            refs.sort_by(|a, b| {
+                sort_author(a)
+                    .cmp(&sort_author(b))
+                    .then_with(|| a.date.cmp(&b.date))
+            });
+        }
+        let _ = write!(
+            tail,
+            "\n\n## {}\n\n{}",
+            cx.strings.references,
+            render::list(&refs, "papers-references", &cx.strings, cx.html, "ref")
+        );
+    }
+    if lists && cx.html {
+        tail.push('\n');
+        tail.push_str(render::ASSETS);
+    }
+    if !tail.is_empty() {
+        edits.push(Edit::insert(content.len(), tail));
+    }
+    if edits.is_empty() {
+        return None;
+    }
+    match splice(content, edits) {
+        Ok(new) => Some(new.into_owned()),
+        Err(err) => {
+            diags.push(
+                Diagnostic::error(format!("internal error while placing papers: {err}"))
+                    .at(Location::file(file)),
+            );
+            None
+        }
+    }
+}
+
+fn sort_author(p: &Paper) -> String {
+    p.authors
+        .first()
+        .map_or_else(|| p.title.to_lowercase(), |a| a.family.to_lowercase())
+}
+
+fn check_keys(
+    d: &Directive<'_>,
+    known: &[&str],
+    at: &mut impl FnMut(Range<usize>) -> Location,
+    diags: &mut Diagnostics,
+) {
+    for arg in &d.args {
+        if let Some(key) = arg.key
+            && !known.contains(&key)
+        {
+            let mut diag = Diagnostic::warning(format!(
+                "unknown option `{key}` in `{{{{#{}}}}}` is ignored",
+                d.name
+            ))
+            .at(at(arg.range.clone()));
+            diag = match nearest(key, known) {
+                Some(near) => diag.help(format!("did you mean `{near}`?")),
+                None => diag.help(format!("options: {}", known.join(", "))),
+            };
+            diags.push(diag);
+        }
+    }
+}
+
+/// `{{#recent-papers tags="a, b" limit=N since=YYYY[-MM] window="24 months" title="…"}}`.
+fn recent(
+    d: &Directive<'_>,
+    cx: &Context<'_>,
+    at: &mut impl FnMut(Range<usize>) -> Location,
+    diags: &mut Diagnostics,
+) -> String {
+    let tags: Vec<String> = d
+        .get("tags")
+        .map(|a| {
+            a.value
+                .split([',', ';'])
+                .map(|t| t.trim().to_lowercase())
+                .filter(|t| !t.is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+    let limit = match d.get("limit") {
+        Some(a) => a.value.parse().unwrap_or_else(|_| {
+            diags.push(
+                Diagnostic::warning(format!("`limit={}` is not a number", a.value))
+                    .at(at(a.range.clone()))
+                    .help("write e.g. limit=5"),
+            );
+            cx.settings.recent_limit
+        }),
+        None => cx.settings.recent_limit,
+    };
+    let since = d.get("since").and_then(|a| {
+        let parsed = parse_day(&a.value);
+        if parsed.is_none() {
+            diags.push(
+                Diagnostic::warning(format!("`since={}` is not a date", a.value))
+                    .at(at(a.range.clone()))
+                    .help("write since=YYYY or since=YYYY-MM"),
+            );
+        }
+        parsed
+    });
+    let window = d.get("window").and_then(|a| {
+        let parsed = parse_window(&a.value);
+        if parsed.is_none() {
+            diags.push(
+                Diagnostic::warning(format!("`window=\"{}\"` is not a duration", a.value))
+                    .at(at(a.range.clone()))
+                    .help("write e.g. window=\"24 months\" or window=\"2 years\""),
+            );
+        }
+        parsed
+    });
+    let section = recent_section(
+        &tags,
+        limit,
+        since,
+        window,
+        d.get("title").map(|a| a.value.as_ref()),
+        cx,
+    );
+    if section.contains("papers-none") {
+        diags.push(
+            Diagnostic::warning("no paper matches this recent-papers section")
+                .at(at(d.range.clone()))
+                .help("check the tags against the `keywords` of your BibTeX entries"),
+        );
+    }
+    section
+}
+
+pub fn recent_section(
+    tags: &[String],
+    limit: usize,
+    since: Option<PaperDate>,
+    window: Option<i64>,
+    title: Option<&str>,
+    cx: &Context<'_>,
+) -> String {
+    let mut papers: Vec<&Paper> = cx
+        .bib
+        .papers
+        .iter()
+        .filter(|p| tags.is_empty() || p.keywords.iter().any(|k| tags.contains(k)))
+        .filter(|p| {
+            since.is_none_or(|s| {
+                p.date
+                    .is_some_and(|d| (d.year, d.month) >= (s.year, s.month))
+            })
+        })
+        .filter(|p| {
+            window.is_none_or(|w| p.date.is_some_and(|d| cx.today.months() - d.months() <= w))
+        })
+        .filter(|p| p.date.is_none_or(|d| d <= cx.today))
+        .collect();
+    papers.sort_by(|a, b| Paper::newest_first(a, b));
+    papers.truncate(limit);
+    let title = title.map_or(cx.strings.recent, str::trim);
+    let body = if papers.is_empty() {
+        format!("<p class=\"papers-none\">{}</p>\n", cx.strings.no_match)
+    } else {
+        render::list(&papers, "papers-recent", &cx.strings, cx.html, "recent")
+    };
+    format!("\n\n## {}\n\n{body}", html::text(&title.replace('\n', " ")))
+}
+
+/// `{{#bibliography}}`: every entry, by year (newest first) or `sort=author`.
+fn bibliography(d: &Directive<'_>, cx: &Context<'_>) -> String {
+    let tags: Vec<String> = d
+        .get("tags")
+        .map(|a| {
+            a.value
+                .split(',')
+                .map(|t| t.trim().to_lowercase())
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut papers: Vec<&Paper> = cx
+        .bib
+        .papers
+        .iter()
+        .filter(|p| tags.is_empty() || p.keywords.iter().any(|k| tags.contains(k)))
+        .collect();
+    if d.get("sort").is_some_and(|a| a.value == "author") {
+        papers.sort_by(|a, b| {
+            sort_author(a)
+                .cmp(&sort_author(b))
+                .then_with(|| Paper::newest_first(a, b))
+        });
+        return render::list(&papers, "papers-bibliography", &cx.strings, cx.html, "ref");
+    }
+    papers.sort_by(|a, b| Paper::newest_first(a, b));
+    let mut out = String::new();
+    let mut start = 0;
+    while start < papers.len() {
+        let year = papers[start].year();
+        let end = papers[start..]
+            .iter()
+            .position(|p| p.year() != year)
+            .map_or(papers.len(), |n| start + n);
+        let heading = year.map_or_else(|| cx.strings.undated.to_owned(), |y| y.to_string());
+        let _ = write!(
+            out,
+            "\n\n### {heading}\n\n{}",
+            render::list(
+                &papers[start..end],
+                "papers-bibliography",
+                &cx.strings,
+                cx.html,
+                "ref"
+            )
+        );
+        start = end;
+    }
+    out
+}
+
+fn render_citation(citation: &Citation, order: &[&Paper], cx: &Context<'_>) -> String {
+    let numeric = cx.settings.citation_style == CitationStyle::Numeric;
+    let parts: Vec<String> = citation
+        .items
+        .iter()
+        .map(|item| {
+            let Some(paper) = cx.bib.get(&item.key) else {
+                return format!(
+                    "<span class=\"cite-missing\">?{}</span>",
+                    html::text(&item.key)
+                );
+            };
+            let label = if numeric {
+                (order.iter().position(|p| p.key == paper.key).unwrap_or(0) + 1).to_string()
+            } else {
+                render::short_citation(paper, &cx.strings)
+            };
+            let mut out = String::new();
+            if !item.prefix.is_empty() {
+                let _ = write!(out, "{} ", html::text(&item.prefix));
+            }
+            let _ = write!(
+                out,
+                "<a class=\"cite\" href=\"#{}\" title=\"{}\">{}</a>",
+                html::attr(&render::anchor("ref", &paper.key)),
+                html::attr(&render::plain_reference(paper, &cx.strings)),
+                html::text(&label)
+            );
+            if !item.locator.is_empty() {
+                let _ = write!(out, ", {}", html::text(&item.locator));
+            }
+            out
+        })
+        .collect();
+    if numeric {
+        format!("[{}]", parts.join(", "))
+    } else {
+        format!("({})", parts.join("; "))
+    }
+}

@@ -1,0 +1,298 @@
+//! HTML for references, citations, recent-papers sections and the bibliography. Every string
+//! from BibTeX is escaped here, and only web URLs, DOIs and arXiv ids become links.
+//!
+//! Output is written as HTML blocks without blank lines inside, so Markdown never resumes in
+//! the middle of one.
+
+use crate::paper::{Paper, web_url};
+use livingref_core::{Lang, html};
+use std::fmt::Write as _;
+
+pub struct Strings {
+    pub recent: &'static str,
+    pub references: &'static str,
+    pub et_al: &'static str,
+    pub abstract_: &'static str,
+    pub copy: &'static str,
+    pub no_match: &'static str,
+    pub undated: &'static str,
+}
+
+pub fn strings(lang: Lang) -> Strings {
+    match lang {
+        Lang::En => Strings {
+            recent: "Recent papers",
+            references: "References",
+            et_al: "et al.",
+            abstract_: "Abstract",
+            copy: "Copy BibTeX",
+            no_match: "No papers match this selection yet.",
+            undated: "n.d.",
+        },
+        Lang::Ru => Strings {
+            recent: "Свежие статьи",
+            references: "Литература",
+            et_al: "и др.",
+            abstract_: "Аннотация",
+            copy: "Скопировать BibTeX",
+            no_match: "Подходящих статей пока нет.",
+            undated: "б. г.",
+        },
+    }
+}
+
+/// The anchor of an entry in a list (`ref-elhage2022superposition`); `prefix` keeps the
+/// references list and a recent-papers list on one page from sharing ids.
+pub fn anchor(prefix: &str, key: &str) -> String {
+    let mut id = format!("{prefix}-");
+    id.extend(key.chars().map(|c| {
+        if c.is_alphanumeric() || c == '-' || c == '_' {
+            c
+        } else {
+            '-'
+        }
+    }));
+    id
+}
+
+/// "Elhage, Hume, Olsson et al." style list: the first three authors, then "et al.".
+pub fn authors(paper: &Paper, s: &Strings) -> String {
+    let names: Vec<String> = paper.authors.iter().take(3).map(|a| a.full()).collect();
+    let mut out = names.join(", ");
+    if paper.authors.len() > 3 || paper.more_authors {
+        out.push_str(if out.is_empty() { "" } else { " " });
+        out.push_str(s.et_al);
+    }
+    out
+}
+
+/// "Elhage et al., 2022": what an author-year citation shows.
+pub fn short_citation(paper: &Paper, s: &Strings) -> String {
+    let family = |i: usize| {
+        paper.authors.get(i).map(|a| {
+            if a.family.is_empty() {
+                a.given.clone()
+            } else {
+                a.family.clone()
+            }
+        })
+    };
+    let who = match (paper.authors.len(), paper.more_authors) {
+        (0, _) => paper.title.chars().take(40).collect(),
+        (1, false) => family(0).unwrap_or_default(),
+        (2, false) => format!(
+            "{} & {}",
+            family(0).unwrap_or_default(),
+            family(1).unwrap_or_default()
+        ),
+        _ => format!("{} {}", family(0).unwrap_or_default(), s.et_al),
+    };
+    let year = paper
+        .year()
+        .map_or_else(|| s.undated.to_owned(), |y| y.to_string());
+    format!("{who}, {year}")
+}
+
+/// The full reference as plain text (for `title=` previews).
+pub fn plain_reference(paper: &Paper, s: &Strings) -> String {
+    let mut out = authors(paper, s);
+    if let Some(y) = paper.year() {
+        let _ = write!(out, " ({y})");
+    }
+    let _ = write!(out, ". {}.", paper.title);
+    if let Some(v) = &paper.venue {
+        let _ = write!(out, " {v}.");
+    }
+    out
+}
+
+/// One `<li>` of a list: authors, date, linked title, venue, badges, abstract, copy button.
+pub fn list_item(paper: &Paper, s: &Strings, interactive: bool, id_prefix: &str) -> String {
+    let mut out = format!(
+        "<li class=\"paper\" id=\"{}\">",
+        html::attr(&anchor(id_prefix, &paper.key))
+    );
+    let who = authors(paper, s);
+    if !who.is_empty() {
+        let _ = write!(
+            out,
+            "<span class=\"paper-authors\">{}</span> ",
+            html::text(&who)
+        );
+    }
+    let date = match paper.date {
+        Some(d) if d.month > 0 => format!("{}-{:02}", d.year, d.month),
+        Some(d) => d.year.to_string(),
+        None => s.undated.to_owned(),
+    };
+    let _ = write!(out, "<span class=\"paper-date\">({date})</span> ");
+    match paper.link() {
+        Some(url) => {
+            let _ = write!(
+                out,
+                "<a class=\"paper-title\" href=\"{}\">{}</a>",
+                html::attr(&url),
+                paper.title_html
+            );
+        }
+        None => {
+            let _ = write!(
+                out,
+                "<span class=\"paper-title\">{}</span>",
+                paper.title_html
+            );
+        }
+    }
+    if let Some(v) = &paper.venue {
+        let _ = write!(
+            out,
+            ". <span class=\"paper-venue\">{}</span>",
+            html::text(v)
+        );
+    }
+    out.push('.');
+    let mut badges = Vec::new();
+    if let Some(id) = &paper.arxiv {
+        badges.push(badge(&format!("https://arxiv.org/abs/{id}"), "arXiv"));
+    }
+    if let Some(pdf) = paper.pdf.as_deref().and_then(web_url) {
+        badges.push(badge(pdf, "PDF"));
+    } else if let Some(id) = &paper.arxiv {
+        badges.push(badge(&format!("https://arxiv.org/pdf/{id}"), "PDF"));
+    }
+    if let Some(code) = paper.code.as_deref().and_then(web_url) {
+        badges.push(badge(code, "code"));
+    }
+    if !badges.is_empty() {
+        let _ = write!(
+            out,
+            " <span class=\"paper-badges\">{}</span>",
+            badges.join(" ")
+        );
+    }
+    if let Some(abs) = &paper.abstract_html {
+        let _ = write!(
+            out,
+            "<details class=\"paper-abstract\"><summary>{}</summary>{abs}</details>",
+            s.abstract_
+        );
+    }
+    if interactive {
+        let _ = write!(
+            out,
+            " <button type=\"button\" class=\"paper-copy\" data-bibtex=\"{}\">{}</button>",
+            html::attr(&paper.bibtex).replace('\n', "&#10;"),
+            s.copy
+        );
+    }
+    out.push_str("</li>");
+    out
+}
+
+fn badge(url: &str, label: &str) -> String {
+    format!(
+        "<a class=\"paper-badge\" href=\"{}\">{label}</a>",
+        html::attr(url)
+    )
+}
+
+/// A list of papers as one HTML block.
+pub fn list(
+    papers: &[&Paper],
+    class: &str,
+    s: &Strings,
+    interactive: bool,
+    id_prefix: &str,
+) -> String {
+    let mut out = format!("<ol class=\"{class}\">");
+    for p in papers {
+        out.push_str(&list_item(p, s, interactive, id_prefix));
+    }
+    out.push_str("</ol>\n");
+    out
+}
+
+/// The page's style and copy-button script, once per page that lists papers (HTML only).
+pub const ASSETS: &str = concat!(
+    "<style>\n",
+    include_str!("../assets/papers.css"),
+    "</style>\n<script>\n",
+    include_str!("../assets/papers.js"),
+    "</script>\n"
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::paper::{Author, PaperDate};
+    use std::path::PathBuf;
+
+    fn paper(authors: &[(&str, &str)], more: bool) -> Paper {
+        Paper {
+            key: "k".into(),
+            kind: "article".into(),
+            title: "T".into(),
+            title_html: "T".into(),
+            authors: authors
+                .iter()
+                .map(|(g, f)| Author {
+                    given: (*g).into(),
+                    family: (*f).into(),
+                })
+                .collect(),
+            more_authors: more,
+            venue: None,
+            date: Some(PaperDate {
+                year: 2022,
+                month: 9,
+                day: 0,
+            }),
+            doi: None,
+            arxiv: None,
+            url: Some("javascript:alert(1)".into()),
+            pdf: None,
+            code: None,
+            abstract_html: None,
+            keywords: vec![],
+            bibtex: String::new(),
+            file: PathBuf::new(),
+            line: 1,
+        }
+    }
+
+    #[test]
+    fn author_year_forms() {
+        let s = strings(Lang::En);
+        assert_eq!(
+            short_citation(&paper(&[("Nelson", "Elhage")], false), &s),
+            "Elhage, 2022"
+        );
+        assert_eq!(
+            short_citation(&paper(&[("A", "One"), ("B", "Two")], false), &s),
+            "One & Two, 2022"
+        );
+        assert_eq!(
+            short_citation(&paper(&[("A", "One")], true), &s),
+            "One et al., 2022"
+        );
+        assert_eq!(
+            short_citation(&paper(&[("A", "One")], true), &strings(Lang::Ru)),
+            "One и др., 2022"
+        );
+    }
+
+    #[test]
+    fn unsafe_urls_never_become_links() {
+        let item = list_item(
+            &paper(&[("A", "B")], false),
+            &strings(Lang::En),
+            false,
+            "ref",
+        );
+        assert!(!item.contains("javascript:"), "{item}");
+        assert!(
+            item.contains("<span class=\"paper-title\">T</span>"),
+            "{item}"
+        );
+    }
+}
