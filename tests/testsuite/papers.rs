@@ -182,3 +182,97 @@ fn source_date_epoch_pins_recent() {
         "published by 2026-10-28"
     );
 }
+
+#[test]
+fn crossref_cycles_are_reported_not_followed() {
+    let diags = diagnostics(|root| {
+        let mut bib = std::fs::read_to_string(root.join("refs.bib")).unwrap();
+        bib.push_str("\n@comment{ignored}\n@preamble{\"\\newcommand{\\x}{y}\"}\n");
+        bib.push_str("@inproceedings{loopa, crossref = {loopb}, title = {A}}\n@proceedings{loopb, crossref = {loopa}, title = {B}}\n");
+        bib.push_str("@misc{selfish, crossref = {selfish}, title = {S}}\n");
+        std::fs::write(root.join("refs.bib"), bib).unwrap();
+    });
+    let all: Vec<String> = diags.iter().map(shown).collect();
+    assert!(
+        all.iter().any(|d| d.starts_with(
+            "`crossref` cycle between loopa → loopb; these entries are skipped @ refs.bib:"
+        )),
+        "{all:#?}"
+    );
+    assert!(
+        all.iter()
+            .any(|d| d.starts_with("selfish: `crossref` points to the entry itself")),
+        "{all:#?}"
+    );
+}
+
+#[test]
+fn warn_unused_lists_uncited_entries() {
+    let diags = diagnostics(|root| {
+        let toml = std::fs::read_to_string(root.join("book.toml")).unwrap();
+        std::fs::write(
+            root.join("book.toml"),
+            toml.replace("recent-limit = 3", "recent-limit = 3\nwarn-unused = true"),
+        )
+        .unwrap();
+    });
+    let unused: Vec<String> = diags
+        .iter()
+        .filter(|d| d.message.contains("cited nowhere"))
+        .map(shown)
+        .collect();
+    assert!(
+        unused.contains(&"`timestamped` is cited nowhere in the book @ refs.bib:34:1".to_owned()),
+        "{unused:#?}"
+    );
+    assert!(
+        !unused.iter().any(|u| u.contains("elhage2022superposition")),
+        "cited entries are not listed"
+    );
+}
+
+/// Citation previews as a reader meets them, in headless Chromium.
+#[test]
+fn citation_previews_appear_on_hover_and_focus_in_a_real_browser() {
+    use crate::browser::{Browser, StaticServer};
+    let dir = copy_fixture("papers");
+    load(dir.path(), Mode::Binaries).build().unwrap();
+    let server = StaticServer::start(&dir.path().join("book"));
+    let mut b = Browser::launch();
+    b.open(&format!("{}/intro.html", server.origin));
+    let v = b.eval("(() => { const r = document.querySelector('main a.cite').getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; })()");
+    b.mouse_move(v[0].as_f64().unwrap(), v[1].as_f64().unwrap());
+    let shown = b.wait_for("document.querySelector('.papers-preview')?.innerText");
+    assert!(
+        shown
+            .as_str()
+            .unwrap()
+            .contains("Toy Models of Superposition"),
+        "{shown}"
+    );
+    assert_eq!(
+        b.eval("document.querySelector('.papers-preview .paper-copy')"),
+        serde_json::Value::Null,
+        "no copy button in previews"
+    );
+    b.screenshot("papers-preview-hover");
+    b.mouse_move(5.0, 790.0);
+    b.wait_for("document.querySelector('.papers-preview') === null");
+    let mut focused = false;
+    for _ in 0..100 {
+        b.press_tab();
+        if b.eval("document.activeElement.matches('main a.cite')") == serde_json::json!(true) {
+            focused = true;
+            break;
+        }
+    }
+    assert!(focused, "Tab never reached a citation");
+    b.wait_for("document.querySelector('.papers-preview')?.innerText");
+    assert_eq!(b.errors(), Vec::<String>::new(), "console errors");
+    let outside: Vec<String> = b
+        .requests()
+        .into_iter()
+        .filter(|u| !u.starts_with(&server.origin) && !u.starts_with("data:"))
+        .collect();
+    assert_eq!(outside, Vec::<String>::new(), "requests leaving localhost");
+}

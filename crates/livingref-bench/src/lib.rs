@@ -9,6 +9,7 @@
 use livingref_core::mdbook_preprocessor::book::Book;
 use livingref_core::{Plugin, Run};
 use serde::Deserialize;
+use std::fmt::Write as _;
 
 /// A preprocessor that changes nothing: the cost of the protocol alone.
 pub struct Identity;
@@ -72,6 +73,8 @@ pub struct Spec {
     pub terms: usize,
     /// `link = "all"` instead of the default first use per chapter.
     pub link_all: bool,
+    /// BibTeX entries to generate (0: no bibliography); chapters then cite them.
+    pub papers: usize,
 }
 
 /// A tiny deterministic PRNG (xorshift64*): benchmarks need reproducible books, not
@@ -184,8 +187,12 @@ fn term(i: usize) -> (String, String, String) {
     (english, abbr, format!("{ru}ре"))
 }
 
-/// `[context, book]` JSON as mdBook 0.5.4 would send it for the generated book.
-pub fn generate(spec: Spec) -> String {
+/// `[context, book]` JSON as mdBook 0.5.4 would send it for the generated book, whose root
+/// is `root` (the bibliography, if any, is written there as `papers.bib`).
+pub fn generate(spec: Spec, root: &std::path::Path) -> std::io::Result<String> {
+    if spec.papers > 0 {
+        std::fs::write(root.join("papers.bib"), bibtex(spec.papers))?;
+    }
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ spec.bytes as u64 ^ (spec.terms as u64) << 32);
     let mut glossary = String::from("# Glossary\n\n");
     for i in 0..spec.terms {
@@ -208,6 +215,17 @@ pub fn generate(spec: Spec) -> String {
         };
         while text.len() < per_chapter {
             text.push_str(&block_text(&mut rng, block, &topic));
+            if spec.papers > 0 && block % 3 == 1 {
+                let _ = write!(
+                    text,
+                    "As shown before [@paper{}; see @paper{}, p. 4].\n\n",
+                    rng.below(spec.papers),
+                    rng.below(spec.papers)
+                );
+            }
+            if spec.papers > 0 && block == 40 {
+                let _ = write!(text, "{{{{#recent-papers tags=\"topic{}\"}}}}\n\n", c % 20);
+            }
             block += 1;
         }
         chapters.push(serde_json::json!({"Chapter": {
@@ -220,14 +238,42 @@ pub fn generate(spec: Spec) -> String {
         "path": "glossary.md", "source_path": "glossary.md", "parent_names": []
     }}));
     let context = serde_json::json!({
-        "root": "/nonexistent/bench-book",
+        "root": root,
         "config": {"book": {"title": "Bench", "language": "en", "src": "src"},
-                   "preprocessor": {"terms": {"link": if spec.link_all { "all" } else { "first-per-chapter" }}, "identity": {}}},
+                   "preprocessor": {
+                       "terms": {"link": if spec.link_all { "all" } else { "first-per-chapter" }},
+                       "papers": {"bibliography": if spec.papers > 0 { vec!["papers.bib"] } else { vec![] },
+                                  "today": "2026-11-01", "topics": {"ch1*.md": ["topic1", "topic2"]}},
+                       "identity": {}, "scan-floor": {}}},
         "renderer": "html",
         "mdbook_version": "0.5.4"
     });
-    serde_json::to_string(&(context, serde_json::json!({"items": chapters})))
-        .expect("JSON values serialize")
+    Ok(
+        serde_json::to_string(&(context, serde_json::json!({"items": chapters})))
+            .expect("JSON values serialize"),
+    )
+}
+
+/// `n` BibTeX entries in the shapes arXiv, Zotero and publishers export, tagged with topics.
+fn bibtex(n: usize) -> String {
+    let mut rng = Rng(0x5EED ^ n as u64);
+    let mut out = String::from("@string{tc = \"Transformer Circuits Thread\"}\n\n");
+    for i in 0..n {
+        let year = 2013 + rng.below(14);
+        let month = [
+            "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+        ][rng.below(12)];
+        let (arxiv_month, topic_a, topic_b) = (rng.below(12) + 1, rng.below(20), rng.below(20));
+        let _ = write!(
+            out,
+            "@article{{paper{i},\n  title = {{On {{Sparse}} Features of \\emph{{model}} {i} with $x_{{{i}}}$}},\n  \
+             author = {{M{{\\\"u}}ller, J{{\\\"o}}rg and Smith, Ann and Doe, Jo and others}},\n  journal = tc,\n  \
+             year = {{{year}}},\n  month = {month},\n  eprint = {{{:02}{arxiv_month:02}.{i:05}}},\n  archivePrefix = {{arXiv}},\n  \
+             keywords = {{topic{topic_a}, topic{topic_b}}},\n  abstract = {{We study features in model {i}.}}\n}}\n\n",
+            year % 100,
+        );
+    }
+    out
 }
 
 /// The glossary terms one chapter uses.

@@ -19,6 +19,9 @@ use std::path::{Path, PathBuf};
 pub struct Bibliography {
     pub papers: Vec<Paper>,
     by_key: HashMap<String, usize>,
+    /// Indexes of `papers`, newest first (ties by key): sorted once, so each recent-papers
+    /// section only walks until it has enough.
+    newest: Vec<usize>,
 }
 
 impl Bibliography {
@@ -32,6 +35,11 @@ impl Bibliography {
 
     pub fn keys(&self) -> impl Iterator<Item = &str> {
         self.papers.iter().map(|p| p.key.as_str())
+    }
+
+    /// Papers from newest to oldest.
+    pub fn newest_first(&self) -> impl Iterator<Item = &Paper> {
+        self.newest.iter().map(|&i| &self.papers[i])
     }
 }
 
@@ -54,6 +62,7 @@ pub fn load(
     let mut sources: Vec<(PathBuf, String)> = Vec::new();
     let mut good: Vec<(usize, Range<usize>, String)> = Vec::new(); // (file, range, key)
     let mut first_seen: HashMap<String, (usize, Range<usize>)> = HashMap::new();
+    let mut links_of: HashMap<String, Vec<String>> = HashMap::new();
     for file in files {
         let path = root.join(file);
         let shown = display(&path);
@@ -125,6 +134,23 @@ pub fn load(
                 _ => {
                     let key = entry_key(source);
                     let prefix = strings.len();
+                    // `biblatex` follows `crossref`/`xdata` recursively and overflows its stack on
+                    // a cycle, so links are read from the raw entry (no resolution) first.
+                    let links = parents(source);
+                    if links.iter().any(|p| p.eq_ignore_ascii_case(&key)) {
+                        diags.push(
+                            Diagnostic::warning(format!(
+                                "{key}: `crossref` points to the entry itself; the entry is skipped"
+                            ))
+                            .at(Location::in_text(
+                                &shown,
+                                &index,
+                                block.range.start..block.range.start + 1,
+                            ))
+                            .help("point `crossref` at the parent entry's key"),
+                        );
+                        continue;
+                    }
                     match biblatex::Bibliography::parse(&format!("{strings}{source}\n")) {
                         Ok(parsed) if parsed.is_empty() => {}
                         Ok(_) => {
@@ -158,6 +184,7 @@ pub fn load(
                                 continue;
                             }
                             first_seen.insert(key.clone(), (file_no, block.range.clone()));
+                            links_of.insert(key.to_lowercase(), links);
                             good.push((file_no, block.range.clone(), key));
                         }
                         Err(err) => {
@@ -176,6 +203,30 @@ pub fn load(
             }
         }
         sources.push((shown, text));
+    }
+
+    // Entries on a crossref cycle would overflow the resolver's stack: report and drop them.
+    for cycle in cycles(&links_of) {
+        let on_cycle: Vec<&(usize, Range<usize>, String)> = good
+            .iter()
+            .filter(|(_, _, k)| cycle.contains(&k.to_lowercase()))
+            .collect();
+        if let Some((file, range, _)) = on_cycle.first() {
+            let (shown, text) = &sources[*file];
+            diags.push(
+                Diagnostic::warning(format!(
+                    "`crossref` cycle between {}; these entries are skipped",
+                    cycle.join(" → ")
+                ))
+                .at(Location::in_text(
+                    shown,
+                    &LineIndex::new(text),
+                    range.start..range.start + 1,
+                ))
+                .help("an entry's `crossref` must lead to a parent that does not lead back"),
+            );
+        }
+        good.retain(|(_, _, k)| !cycle.contains(&k.to_lowercase()));
     }
 
     // One parse of every good entry together: crossref and strings resolve across files.
@@ -224,6 +275,9 @@ pub fn load(
             .insert(paper.key.clone(), bibliography.papers.len());
         bibliography.papers.push(paper);
     }
+    let mut newest: Vec<usize> = (0..bibliography.papers.len()).collect();
+    newest.sort_by(|&a, &b| Paper::newest_first(&bibliography.papers[a], &bibliography.papers[b]));
+    bibliography.newest = newest;
     bibliography
 }
 
@@ -243,6 +297,79 @@ fn entry_error(
     Diagnostic::warning(format!("{key}: {message}; the entry is skipped"))
         .at(Location::in_text(file, index, pos..end))
         .help("fix the entry; every other entry is still used")
+}
+
+/// The keys an entry's `crossref` and `xdata` fields point to (lower-case), read without
+/// resolving anything.
+fn parents(source: &str) -> Vec<String> {
+    let Ok(raw) = biblatex::RawBibliography::parse(source) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for entry in &raw.entries {
+        for pair in &entry.v.fields {
+            let name = pair.key.v.to_ascii_lowercase();
+            if name == "crossref" || name == "xdata" {
+                let value: String = pair
+                    .value
+                    .v
+                    .iter()
+                    .map(|c| match c.v {
+                        biblatex::RawChunk::Normal(s) | biblatex::RawChunk::Abbreviation(s) => s,
+                    })
+                    .collect();
+                out.extend(
+                    value
+                        .split(',')
+                        .map(|k| k.trim().to_lowercase())
+                        .filter(|k| !k.is_empty()),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// Cycles in the crossref graph, each as the keys on it (depth-first, colours by state).
+fn cycles(links: &HashMap<String, Vec<String>>) -> Vec<Vec<String>> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        Open,
+        Done,
+    }
+    let mut state: HashMap<&str, State> = HashMap::new();
+    let mut found = Vec::new();
+    let mut keys: Vec<&String> = links.keys().collect();
+    keys.sort();
+    for start in keys {
+        if state.contains_key(start.as_str()) {
+            continue;
+        }
+        // Iterative DFS: (node, index of the next child) with the current path.
+        let mut stack: Vec<(&str, usize)> = vec![(start.as_str(), 0)];
+        state.insert(start, State::Open);
+        while let Some((node, next)) = stack.pop() {
+            let children = links.get(node).map_or(&[][..], Vec::as_slice);
+            if let Some(child) = children.get(next) {
+                stack.push((node, next + 1));
+                match state.get(child.as_str()) {
+                    Some(State::Open) => {
+                        let from = stack.iter().position(|(n, _)| *n == child).unwrap_or(0);
+                        found.push(stack[from..].iter().map(|(n, _)| (*n).to_owned()).collect());
+                    }
+                    Some(State::Done) => {}
+                    None if links.contains_key(child.as_str()) => {
+                        state.insert(child, State::Open);
+                        stack.push((child, 0));
+                    }
+                    None => {}
+                }
+            } else {
+                state.insert(node, State::Done);
+            }
+        }
+    }
+    found
 }
 
 /// The citation key of an entry's source (`@article{key, …`), for messages.
@@ -333,6 +460,29 @@ mod tests {
         assert_eq!(&text[blocks[0].range.clone()], "@article{a, title={x {y}}}");
         assert_eq!(open, None);
         assert_eq!(split("@article{a, title={x}").1, Some(0));
+    }
+
+    #[test]
+    fn crossref_cycles_are_found_without_recursion() {
+        let links: HashMap<String, Vec<String>> = [
+            ("a", vec!["b"]),
+            ("b", vec!["c"]),
+            ("c", vec!["a"]),
+            ("d", vec!["a"]),
+            ("e", vec![]),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.into_iter().map(str::to_owned).collect()))
+        .collect();
+        let found = cycles(&links);
+        assert_eq!(found.len(), 1);
+        let mut cycle = found[0].clone();
+        cycle.sort();
+        assert_eq!(cycle, ["a", "b", "c"]);
+        assert_eq!(
+            parents("@misc{x, crossref = {Parent}, xdata = {d1, d2}}"),
+            ["parent", "d1", "d2"]
+        );
     }
 
     #[test]

@@ -280,10 +280,9 @@ pub fn recent_section(
     title: Option<&str>,
     cx: &Context<'_>,
 ) -> String {
-    let mut papers: Vec<&Paper> = cx
+    let papers: Vec<&Paper> = cx
         .bib
-        .papers
-        .iter()
+        .newest_first()
         .filter(|p| tags.is_empty() || p.keywords.iter().any(|k| tags.contains(k)))
         .filter(|p| {
             since.is_none_or(|s| {
@@ -295,9 +294,8 @@ pub fn recent_section(
             window.is_none_or(|w| p.date.is_some_and(|d| cx.today.months() - d.months() <= w))
         })
         .filter(|p| p.date.is_none_or(|d| d <= cx.today))
+        .take(limit)
         .collect();
-    papers.sort_by(|a, b| Paper::newest_first(a, b));
-    papers.truncate(limit);
     let title = title.map_or(cx.strings.recent, str::trim);
     let body = if papers.is_empty() {
         format!("<p class=\"papers-none\">{}</p>\n", cx.strings.no_match)

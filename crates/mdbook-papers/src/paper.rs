@@ -59,7 +59,7 @@ pub struct Paper {
     pub abstract_html: Option<String>,
     /// Lower-case topic tags from `keywords`.
     pub keywords: Vec<String>,
-    /// The entry re-written as BibTeX, for the copy button.
+    /// The entry as written in its file, for the copy button.
     pub bibtex: String,
     pub file: PathBuf,
     pub line: usize,
