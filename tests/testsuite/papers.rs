@@ -276,3 +276,35 @@ fn citation_previews_appear_on_hover_and_focus_in_a_real_browser() {
         .collect();
     assert_eq!(outside, Vec::<String>::new(), "requests leaving localhost");
 }
+
+#[test]
+fn numeric_style_numbers_by_first_citation() {
+    let dir = copy_fixture("papers");
+    let toml = std::fs::read_to_string(dir.path().join("book.toml")).unwrap();
+    std::fs::write(
+        dir.path().join("book.toml"),
+        toml.replace(
+            "recent-limit = 3",
+            "recent-limit = 3\ncitation-style = \"numeric\"",
+        ),
+    )
+    .unwrap();
+    let book = preprocess(&load(dir.path(), Mode::Binaries));
+    let (_, intro) = chapters(&book)
+        .into_iter()
+        .find(|(p, _)| p.ends_with("intro.md"))
+        .unwrap();
+    let labels: Vec<&str> = intro
+        .split("<a class=\"cite\"")
+        .skip(1)
+        .map(|a| a.split('>').nth(1).unwrap().trim_end_matches("</a"))
+        .collect();
+    assert_eq!(labels, ["1", "2", "3"]);
+    assert!(intro.contains(">1</a>]"), "{intro}");
+    assert!(intro.contains("[see <a class=\"cite\""), "{intro}");
+    // The references keep citation order in the numeric style.
+    let refs = &intro[intro.find("papers-references").unwrap()..];
+    let first = refs.find("ref-elhage2022superposition").unwrap();
+    let second = refs.find("ref-bricken2023monosemanticity").unwrap();
+    assert!(first < second);
+}
