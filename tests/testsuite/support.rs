@@ -173,9 +173,16 @@ pub(crate) fn main_of(html: &str) -> String {
             .chars()
             .take_while(|c| c.is_ascii_alphabetic() || *c == '-')
             .collect();
-        let close = main[at..]
-            .find("</script>")
-            .map_or(main.len(), |n| at + n + "</script>".len());
+        let mut close = main[at..]
+            .find("</style>")
+            .map_or(main.len(), |n| at + n + "</style>".len());
+        let after = main[close..].trim_start();
+        if after.starts_with("<script>") {
+            let script = main.len() - after.len();
+            close = main[script..]
+                .find("</script>")
+                .map_or(main.len(), |n| script + n + "</script>".len());
+        }
         main.replace_range(at..close, &format!("<!-- {name} assets -->"));
     }
     // Normalise the trailing spaces of mdBook's template so files stay editor-proof.

@@ -58,6 +58,15 @@ pub trait Plugin {
     /// Transforms the book. Problems go into `run.diagnostics`; the returned book is written
     /// only if the run's outcome is a success.
     fn run(&self, run: &mut Run<'_, Self::Settings>, book: Book) -> Book;
+
+    /// Extra subcommands (`mdbook-hypotheses export`, …): `Some(exit code)` if `args` named
+    /// one. The default knows none.
+    fn command(&self, _args: &[&str]) -> Option<ExitCode> {
+        None
+    }
+
+    /// Lines for `--help` describing [`Plugin::command`]'s subcommands.
+    const COMMANDS_HELP: &'static str = "";
 }
 
 /// Everything a plugin needs during one run.
@@ -189,14 +198,14 @@ pub fn main<P: Plugin>(plugin: P) -> ExitCode {
             ExitCode::from(EXIT_USAGE)
         }
         [] => ExitCode::from(run_stdio(&plugin)),
-        other => {
+        other => plugin.command(other).unwrap_or_else(|| {
             eprintln!(
                 "error: unexpected arguments `{}`\n\n{}",
                 other.join(" "),
                 help::<P>()
             );
             ExitCode::from(EXIT_USAGE)
-        }
+        }),
     }
 }
 
@@ -292,13 +301,14 @@ fn help<P: Plugin>() -> String {
          Usage:\n    \
          {bin}                      read mdBook's [context, book] JSON on stdin, write the book to stdout\n    \
          {bin} supports <renderer>  exit 0 if <renderer> is supported, 1 if not\n    \
-         {bin} --help | --version\n\n\
+         {bin} --help | --version\n{commands}\n\
          Exit codes:\n    \
          0  success (warnings, if any, are printed on stderr)\n    \
          1  the book has errors, or warnings with `strict = true`; nothing is written\n    \
          2  bad arguments, unreadable input, or an mdBook version other than 0.5\n",
         version = P::VERSION,
         about = P::ABOUT,
+        commands = P::COMMANDS_HELP,
     )
 }
 

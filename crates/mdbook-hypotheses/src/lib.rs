@@ -1,27 +1,68 @@
 //! `mdbook-hypotheses`: a field's open questions kept as data.
 //!
-//! Status: the preprocessor is wired into mdBook and reads its settings; hypothesis cards and
-//! summary tables arrive with the hypotheses feature. Until then it passes the book through
-//! unchanged.
+//! One run: find every ```` ```hypothesis ```` block ([`find_blocks`]) and read it
+//! ([`card`]); check the book as a whole ([`check`]: unique ids, parents, cycles, citations
+//! against the papers bibliography, status consistency); then replace each block with a card
+//! and each `{{#hypotheses …}}` with a summary table ([`render`]). `mdbook-hypotheses export`
+//! prints every card as JSON.
 
+use livingref_core::markdown::{
+    Directive, Edit, ParseOptions, ScanOptions, pulldown_cmark, scan, splice,
+};
 use livingref_core::mdbook_preprocessor::book::Book;
-use livingref_core::{Plugin, Run};
+use livingref_core::span::LineIndex;
+use livingref_core::{Diagnostic, Diagnostics, Lang, Location, Plugin, Run};
 use serde::Deserialize;
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+pub mod card;
+pub mod check;
+pub mod render;
+
+use card::Card;
 
 /// The `mdbook-hypotheses` preprocessor.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Hypotheses;
 
 /// `[preprocessor.hypotheses]`.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(default, rename_all = "kebab-case")]
-pub struct Settings {}
+pub struct Settings {
+    /// The status vocabulary, in the order tables sort by.
+    pub statuses: Vec<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            statuses: ["supported", "contested", "open", "refuted"]
+                .map(String::from)
+                .to_vec(),
+        }
+    }
+}
+
+const TABLE_KEYS: &[&str] = &["status", "tags", "kind", "columns", "sort"];
+const COLUMNS: &[&str] = &[
+    "title",
+    "status",
+    "statement",
+    "for",
+    "against",
+    "chapter",
+    "id",
+];
 
 impl Plugin for Hypotheses {
     const NAME: &'static str = "hypotheses";
     const BINARY: &'static str = "mdbook-hypotheses";
     const VERSION: &'static str = env!("CARGO_PKG_VERSION");
     const ABOUT: &'static str = "hypothesis cards and summary tables for research books";
+    const COMMANDS_HELP: &'static str = "    mdbook-hypotheses export [BOOK]   print every hypothesis of the book (default: .) as JSON\n";
     type Settings = Settings;
 
     /// Every renderer: cards and tables are Markdown and HTML that any renderer passes on.
@@ -29,7 +70,321 @@ impl Plugin for Hypotheses {
         true
     }
 
-    fn run(&self, _run: &mut Run<'_, Settings>, book: Book) -> Book {
+    fn run(&self, run: &mut Run<'_, Settings>, mut book: Book) -> Book {
+        let src_dir = run.src_dir();
+        let root = run.ctx.root.clone();
+        let mut cards: Vec<Card> = Vec::new();
+        for chapter in book.chapters() {
+            let (Some(path), Some(source)) = (&chapter.path, &chapter.source_path) else {
+                continue;
+            };
+            let file = livingref_core::diag::display_path(&root, &src_dir.join(source));
+            cards.extend(read_cards(
+                &chapter.content,
+                path,
+                &file,
+                &chapter.name,
+                &run.settings.statuses,
+                &run.markdown,
+                &mut run.diagnostics,
+            ));
+        }
+        let bibliography = papers_bibliography(run);
+        check::book(&cards, bibliography.as_ref(), &mut run.diagnostics);
+
+        let lang = run.lang;
+        let labels = render::labels(lang);
+        let by_id: HashMap<&str, &Card> = cards.iter().rev().map(|c| (c.id.as_str(), c)).collect();
+        let html = run.ctx.renderer == "html";
+        let statuses = run.settings.statuses.clone();
+        let markdown = run.markdown;
+        let diagnostics = &mut run.diagnostics;
+        book.for_each_chapter_mut(|chapter| {
+            let (Some(path), Some(source)) = (chapter.path.clone(), chapter.source_path.clone())
+            else {
+                return;
+            };
+            let file = livingref_core::diag::display_path(&root, &src_dir.join(&source));
+            let mut edits: Vec<Edit> = cards
+                .iter()
+                .filter(|c| c.chapter == path)
+                .map(|c| {
+                    Edit::replace(
+                        c.block.clone(),
+                        render::card(
+                            c,
+                            c.parent.as_deref().and_then(|p| by_id.get(p).copied()),
+                            lang,
+                            &labels,
+                        ),
+                    )
+                })
+                .collect();
+            let scanned = scan(&chapter.content, &markdown, &ScanOptions::default());
+            for d in scanned
+                .directives
+                .iter()
+                .flatten()
+                .filter(|d| d.name == "hypotheses")
+            {
+                let index = LineIndex::new(&chapter.content);
+                let at = |r: Range<usize>| Location::in_text(&file, &index, r);
+                let table = summary(d, &cards, &statuses, &path, lang, &labels, &at, diagnostics);
+                edits.push(Edit::replace(d.range.clone(), table));
+            }
+            if edits.is_empty() {
+                return;
+            }
+            if html {
+                edits.push(Edit::insert(
+                    chapter.content.len(),
+                    format!("\n\n{}", render::STYLE),
+                ));
+            }
+            match splice(&chapter.content, edits) {
+                Ok(new) => chapter.content = new.into_owned(),
+                Err(err) => diagnostics.push(
+                    Diagnostic::error(format!("internal error while placing cards: {err}"))
+                        .at(Location::file(&file)),
+                ),
+            }
+        });
         book
+    }
+
+    fn command(&self, args: &[&str]) -> Option<ExitCode> {
+        match args {
+            ["export"] => Some(export(Path::new("."))),
+            ["export", dir] => Some(export(Path::new(dir))),
+            _ => None,
+        }
+    }
+}
+
+/// The blocks of one chapter, read into cards (problems go to `diags`).
+pub fn read_cards(
+    content: &str,
+    chapter: &Path,
+    file: &Path,
+    chapter_name: &str,
+    statuses: &[String],
+    markdown: &ParseOptions,
+    diags: &mut Diagnostics,
+) -> Vec<Card> {
+    find_blocks(content, markdown)
+        .into_iter()
+        .filter_map(|(block, body)| {
+            let src = card::Source {
+                text: content,
+                block,
+                body,
+                file,
+                chapter,
+                chapter_name,
+            };
+            card::parse(&src, statuses, diags)
+        })
+        .collect()
+}
+
+/// Fenced code blocks whose info string starts with `hypothesis`: (whole block, body).
+pub fn find_blocks(content: &str, markdown: &ParseOptions) -> Vec<(Range<usize>, Range<usize>)> {
+    use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
+    let mut out = Vec::new();
+    let mut current: Option<(Range<usize>, Option<Range<usize>>)> = None;
+    for (event, range) in markdown.parser(content).into_offset_iter() {
+        match event {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
+                if info.split_whitespace().next() == Some("hypothesis") =>
+            {
+                current = Some((range, None));
+            }
+            Event::Text(_) => {
+                if let Some((_, body)) = current.as_mut() {
+                    *body = Some(body.as_ref().map_or(range.clone(), |b| b.start..range.end));
+                }
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some((block, body)) = current.take() {
+                    let body = body.unwrap_or(block.start..block.start);
+                    out.push((block, body));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// `{{#hypotheses status= tags= kind= columns= sort=}}`.
+#[allow(clippy::too_many_arguments)]
+fn summary(
+    d: &Directive<'_>,
+    cards: &[Card],
+    statuses: &[String],
+    here: &Path,
+    lang: Lang,
+    labels: &render::Labels,
+    at: &impl Fn(Range<usize>) -> Location,
+    diags: &mut Diagnostics,
+) -> String {
+    for arg in &d.args {
+        if let Some(key) = arg.key.filter(|k| !TABLE_KEYS.contains(k)) {
+            let mut diag = Diagnostic::warning(format!(
+                "unknown option `{key}` in `{{{{#hypotheses}}}}` is ignored"
+            ))
+            .at(at(arg.range.clone()));
+            if let Some(near) = livingref_core::config::nearest(key, TABLE_KEYS) {
+                diag = diag.help(format!("did you mean `{near}`?"));
+            }
+            diags.push(diag);
+        }
+    }
+    let list = |key: &str| -> Vec<String> {
+        d.get(key)
+            .map(|a| {
+                a.value
+                    .split(',')
+                    .map(|v| v.trim().to_owned())
+                    .filter(|v| !v.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let (status, tags, kind) = (list("status"), list("tags"), list("kind"));
+    let mut columns = list("columns");
+    if columns.is_empty() {
+        columns = ["title", "status", "statement", "for", "against", "chapter"]
+            .map(String::from)
+            .to_vec();
+    }
+    if let Some(bad) = columns.iter().find(|c| !COLUMNS.contains(&c.as_str())) {
+        diags.push(
+            Diagnostic::warning(format!("unknown column `{bad}`"))
+                .at(at(d
+                    .get("columns")
+                    .map_or(d.range.clone(), |a| a.range.clone())))
+                .help(format!("columns: {}", COLUMNS.join(", "))),
+        );
+        columns.retain(|c| COLUMNS.contains(&c.as_str()));
+    }
+    let mut selected: Vec<&Card> = cards
+        .iter()
+        .filter(|c| status.is_empty() || status.contains(&c.status))
+        .filter(|c| tags.is_empty() || c.tags.iter().any(|t| tags.contains(t)))
+        .filter(|c| kind.is_empty() || kind.contains(&c.kind))
+        .collect();
+    let rank = |s: &str| statuses.iter().position(|v| v == s).unwrap_or(usize::MAX);
+    match d.get("sort").map(|a| a.value.as_ref()) {
+        Some("title") => selected.sort_by_key(|c| c.title.to_lowercase()),
+        Some("status") => selected.sort_by_key(|c| (rank(&c.status), c.title.to_lowercase())),
+        Some("id") => selected.sort_by(|a, b| a.id.cmp(&b.id)),
+        Some("chapter") | None => {}
+        Some(other) => diags.push(
+            Diagnostic::warning(format!("unknown sort `{other}`; cards keep book order"))
+                .at(at(d.range.clone()))
+                .help("sort by title, status, id or chapter"),
+        ),
+    }
+    if selected.is_empty() {
+        diags.push(
+            Diagnostic::warning("no hypothesis matches this table")
+                .at(at(d.range.clone()))
+                .help("check the status, tags and kind filters"),
+        );
+    }
+    render::table(&selected, &columns, here, lang, labels)
+}
+
+/// The bibliography of `[preprocessor.papers]`, if the book has one, for checking `cite` keys.
+/// Its own problems are mdbook-papers' to report, so they are not repeated here.
+fn papers_bibliography(run: &Run<'_, Settings>) -> Option<mdbook_papers::bib::Bibliography> {
+    if !run.ctx.config.contains_key("preprocessor.papers") {
+        return None;
+    }
+    let files = run
+        .ctx
+        .config
+        .get::<Vec<PathBuf>>("preprocessor.papers.bibliography")
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| vec![PathBuf::from("papers.bib")]);
+    let root = run.ctx.root.clone();
+    Some(mdbook_papers::bib::load(
+        &files,
+        &root,
+        |p| p.to_path_buf(),
+        &mut Diagnostics::new(),
+    ))
+}
+
+/// `mdbook-hypotheses export [BOOK]`: every card under the book's `src`, as JSON on stdout.
+/// Works on the files directly, so it needs neither mdBook nor a build.
+fn export(book: &Path) -> ExitCode {
+    let src = std::fs::read_to_string(book.join("book.toml"))
+        .ok()
+        .and_then(|t| t.parse::<toml::Table>().ok())
+        .and_then(|t| t.get("book")?.get("src")?.as_str().map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from("src"));
+    let src_dir = book.join(&src);
+    let mut files = Vec::new();
+    collect_markdown(&src_dir, &mut files);
+    files.sort();
+    let mut diags = Diagnostics::new();
+    let mut cards = Vec::new();
+    for path in files {
+        let Ok(content) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let rel = path.strip_prefix(&src_dir).unwrap_or(&path).to_path_buf();
+        let name = rel
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        cards.extend(read_cards(
+            &content,
+            &rel,
+            &path,
+            &name,
+            &Settings::default().statuses,
+            &ParseOptions::default(),
+            &mut diags,
+        ));
+    }
+    if !diags.is_empty() {
+        eprint!(
+            "{}",
+            diags.render(
+                "hypotheses",
+                false,
+                livingref_core::diag::Style::for_stderr()
+            )
+        );
+    }
+    match serde_json::to_string_pretty(&cards) {
+        Ok(json) => println!("{json}"),
+        Err(err) => {
+            eprintln!("error[hypotheses]: {err}");
+            return ExitCode::from(2);
+        }
+    }
+    if diags.has_errors() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn collect_markdown(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect_markdown(&path, out);
+        } else if path.extension().is_some_and(|e| e == "md") {
+            out.push(path);
+        }
     }
 }

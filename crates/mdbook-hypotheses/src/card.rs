@@ -1,0 +1,463 @@
+//! One ```` ```hypothesis ```` block: its TOML read into a [`Card`], every mistake reported
+//! at the exact line and column inside the chapter.
+//!
+//! The body is parsed with `toml`'s spanned document (`DeTable`), not deserialized into a
+//! struct: that keeps a span for every key and value, so an unknown field, a wrong type or
+//! an unknown status points at the very characters to fix.
+
+use livingref_core::config::nearest;
+use livingref_core::span::LineIndex;
+use livingref_core::{Diagnostic, Diagnostics, Location};
+use serde::Serialize;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use toml::de::{DeTable, DeValue};
+
+/// A calendar day (`last-reviewed`, history dates).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Day {
+    pub year: i32,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl std::fmt::Display for Day {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Stance {
+    Supports,
+    Contests,
+    Mentions,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Evidence {
+    pub cite: String,
+    pub stance: Stance,
+    pub note: Option<String>,
+    #[serde(skip)]
+    pub at: Location,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Change {
+    pub date: Option<Day>,
+    pub status: String,
+    pub reason: Option<String>,
+}
+
+/// A hypothesis card, with where it was written.
+#[derive(Debug, Clone, Serialize)]
+pub struct Card {
+    pub id: String,
+    pub title: String,
+    /// Markdown.
+    pub statement: String,
+    pub status: String,
+    pub kind: String,
+    pub parent: Option<String>,
+    pub tags: Vec<String>,
+    pub last_reviewed: Option<Day>,
+    pub evidence: Vec<Evidence>,
+    pub status_history: Vec<Change>,
+    /// The chapter (relative to `src`) and its title.
+    pub chapter: PathBuf,
+    pub chapter_name: String,
+    /// The whole fenced block, as a byte range of the chapter.
+    #[serde(skip)]
+    pub block: Range<usize>,
+    /// Where `id`, `parent` and `status` are written, for diagnostics of book-wide checks.
+    #[serde(skip)]
+    pub id_at: Location,
+    #[serde(skip)]
+    pub parent_at: Location,
+    #[serde(skip)]
+    pub status_at: Location,
+}
+
+const FIELDS: &[&str] = &[
+    "id",
+    "title",
+    "statement",
+    "status",
+    "kind",
+    "parent",
+    "tags",
+    "last-reviewed",
+    "evidence",
+    "status-history",
+];
+const EVIDENCE_FIELDS: &[&str] = &["cite", "stance", "note"];
+const HISTORY_FIELDS: &[&str] = &["date", "status", "reason"];
+pub const KINDS: &[&str] = &["hypothesis", "definition", "topic"];
+const STANCES: &[&str] = &["supports", "contests", "mentions"];
+
+/// Where a block is: the chapter text, the block's byte range and its body's.
+pub struct Source<'a> {
+    pub text: &'a str,
+    pub block: Range<usize>,
+    pub body: Range<usize>,
+    pub file: &'a Path,
+    pub chapter: &'a Path,
+    pub chapter_name: &'a str,
+}
+
+/// Reads one block. Every problem is pushed to `diags`; `None` if the card cannot be used.
+pub fn parse(src: &Source<'_>, statuses: &[String], diags: &mut Diagnostics) -> Option<Card> {
+    let index = LineIndex::new(src.text);
+    let body = &src.text[src.body.clone()];
+    let base = src.body.start;
+    let at = |span: Range<usize>| {
+        Location::in_text(src.file, &index, base + span.start..base + span.end)
+    };
+    let doc = match DeTable::parse(body) {
+        Ok(doc) => doc,
+        Err(err) => {
+            let span = err.span().unwrap_or(0..0);
+            diags.push(
+                Diagnostic::error(format!(
+                    "invalid TOML in a hypothesis block: {}",
+                    err.message().trim()
+                ))
+                .at(at(span))
+                .help("the block is TOML: `key = \"value\"`, lists in `[…]`, one field per line"),
+            );
+            return None;
+        }
+    };
+    let table = doc.get_ref();
+    let mut ok = true;
+    unknown_keys(table, FIELDS, "hypothesis", &at, diags);
+
+    let field = |name: &str| {
+        table
+            .iter()
+            .find(|(k, _)| k.get_ref() == name)
+            .map(|(_, v)| v)
+    };
+    let block_start = Location::in_text(src.file, &index, src.block.start..src.block.start + 3);
+    let mut required = |name: &str, diags: &mut Diagnostics| -> Option<(String, Range<usize>)> {
+        match field(name) {
+            None => {
+                diags.push(
+                    Diagnostic::error(format!("hypothesis block without `{name}`"))
+                        .at(block_start.clone())
+                        .help(format!(
+                            "add `{name} = \"…\"`; required fields: id, title, statement, status"
+                        )),
+                );
+                ok = false;
+                None
+            }
+            Some(v) => string(v, name, &at, diags).map(|s| (s, v.span())),
+        }
+    };
+    let id = required("id", diags);
+    let title = required("title", diags);
+    let statement = required("statement", diags);
+    let status = required("status", diags);
+    // Everything present is still checked, so one run reports every mistake of a block.
+    if let Some((id, span)) = &id
+        && (id.is_empty()
+            || !id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'))
+    {
+        diags.push(
+            Diagnostic::error(format!("hypothesis id `{id}` is not a slug"))
+                .at(at(span.clone()))
+                .help("use lower-case letters, digits and `-`, e.g. `linear-representation`"),
+        );
+        ok = false;
+    }
+    let (status, status_span) = status.unwrap_or_default();
+    if !status.is_empty() && !statuses.iter().any(|s| s == &status) {
+        let known: Vec<&str> = statuses.iter().map(String::as_str).collect();
+        let mut d =
+            Diagnostic::error(format!("unknown status `{status}`")).at(at(status_span.clone()));
+        d = match nearest(&status, known.iter()) {
+            Some(near) => d.help(format!(
+                "did you mean `{near}`? statuses: {}",
+                known.join(", ")
+            )),
+            None => d.help(format!(
+                "statuses: {} (set `statuses` in `[preprocessor.hypotheses]` to change them)",
+                known.join(", ")
+            )),
+        };
+        diags.push(d);
+        ok = false;
+    }
+    let kind = match field("kind") {
+        Some(v) => match string(v, "kind", &at, diags) {
+            Some(k) if KINDS.contains(&k.as_str()) => k,
+            Some(k) => {
+                diags.push(
+                    Diagnostic::error(format!("unknown kind `{k}`"))
+                        .at(at(v.span()))
+                        .help(format!("kinds: {}", KINDS.join(", "))),
+                );
+                ok = false;
+                k
+            }
+            None => String::new(),
+        },
+        None => "hypothesis".to_owned(),
+    };
+    let (parent, parent_span) = match field("parent") {
+        Some(v) => (string(v, "parent", &at, diags), v.span()),
+        None => (None, 0..0),
+    };
+    // Cite keys end up inside `{{#cite …}}`: only characters a key can have.
+    let key_ok = |k: &str| {
+        !k.is_empty()
+            && k.chars()
+                .all(|c| c.is_alphanumeric() || "_:.-/+".contains(c))
+    };
+    let tags = match field("tags") {
+        Some(v) => match v.get_ref().as_array() {
+            Some(items) => items
+                .iter()
+                .filter_map(|t| string(t, "tags", &at, diags))
+                .collect(),
+            None => {
+                type_error(
+                    "tags",
+                    "a list of strings, e.g. `tags = [\"sae\"]`",
+                    v,
+                    &at,
+                    diags,
+                );
+                Vec::new()
+            }
+        },
+        None => Vec::new(),
+    };
+    let last_reviewed = field("last-reviewed").and_then(|v| day(v, "last-reviewed", &at, diags));
+    let evidence = match field("evidence") {
+        Some(v) => records(v, "evidence", EVIDENCE_FIELDS, &at, diags)
+            .into_iter()
+            .filter_map(|(t, span)| {
+                let get = |name: &str| t.iter().find(|(k, _)| k.get_ref() == name).map(|(_, v)| v);
+                let cite = get("cite").and_then(|v| {
+                    let key = string(v, "cite", &at, diags)?;
+                    if key_ok(&key) {
+                        return Some(key);
+                    }
+                    diags.push(
+                        Diagnostic::error(format!("`{key}` is not a citation key"))
+                            .at(at(v.span()))
+                            .help("keys are letters, digits and `_:.-/+`"),
+                    );
+                    None
+                });
+                let stance = get("stance").and_then(|v| {
+                    let s = string(v, "stance", &at, diags)?;
+                    match s.as_str() {
+                        "supports" => Some(Stance::Supports),
+                        "contests" => Some(Stance::Contests),
+                        "mentions" => Some(Stance::Mentions),
+                        _ => {
+                            let mut d =
+                                Diagnostic::error(format!("unknown stance `{s}`")).at(at(v.span()));
+                            d = match nearest(&s, STANCES) {
+                                Some(near) => d.help(format!(
+                                    "did you mean `{near}`? stances: {}",
+                                    STANCES.join(", ")
+                                )),
+                                None => d.help(format!("stances: {}", STANCES.join(", "))),
+                            };
+                            diags.push(d);
+                            None
+                        }
+                    }
+                });
+                let note = get("note").and_then(|v| string(v, "note", &at, diags));
+                match (cite, stance) {
+                    (Some(cite), Some(stance)) => Some(Evidence {
+                        cite,
+                        stance,
+                        note,
+                        at: at(span),
+                    }),
+                    (None, _) => {
+                        diags.push(
+                            Diagnostic::error("evidence without `cite`")
+                                .at(at(span))
+                                .help("write `{ cite = \"key\", stance = \"supports\" }`"),
+                        );
+                        None
+                    }
+                    (_, None) => {
+                        if get("stance").is_none() {
+                            diags.push(
+                                Diagnostic::error("evidence without `stance`")
+                                    .at(at(span))
+                                    .help(format!(
+                                        "add `stance = …` with one of: {}",
+                                        STANCES.join(", ")
+                                    )),
+                            );
+                        }
+                        None
+                    }
+                }
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    let status_history = match field("status-history") {
+        Some(v) => records(v, "status-history", HISTORY_FIELDS, &at, diags)
+            .into_iter()
+            .filter_map(|(t, _)| {
+                let get = |name: &str| t.iter().find(|(k, _)| k.get_ref() == name).map(|(_, v)| v);
+                Some(Change {
+                    date: get("date").and_then(|v| day(v, "date", &at, diags)),
+                    status: get("status").and_then(|v| string(v, "status", &at, diags))?,
+                    reason: get("reason").and_then(|v| string(v, "reason", &at, diags)),
+                })
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    let (Some((id, id_span)), Some((title, _)), Some((statement, _))) = (id, title, statement)
+    else {
+        return None;
+    };
+    (ok && !status.is_empty()).then(|| Card {
+        id,
+        title,
+        statement,
+        status,
+        kind,
+        parent,
+        tags,
+        last_reviewed,
+        evidence,
+        status_history,
+        chapter: src.chapter.to_path_buf(),
+        chapter_name: src.chapter_name.to_owned(),
+        block: src.block.clone(),
+        id_at: at(id_span),
+        parent_at: at(parent_span),
+        status_at: at(status_span),
+    })
+}
+
+fn unknown_keys(
+    table: &DeTable<'_>,
+    known: &[&str],
+    what: &str,
+    at: &impl Fn(Range<usize>) -> Location,
+    diags: &mut Diagnostics,
+) {
+    for (key, _) in table.iter() {
+        let name = key.get_ref().as_ref();
+        if !known.contains(&name) {
+            let mut d =
+                Diagnostic::error(format!("unknown field `{name}` in a {what}")).at(at(key.span()));
+            d = match nearest(name, known) {
+                Some(near) => d.help(format!("did you mean `{near}`?")),
+                None => d.help(format!("fields: {}", known.join(", "))),
+            };
+            diags.push(d);
+        }
+    }
+}
+
+fn string(
+    v: &toml::Spanned<DeValue<'_>>,
+    name: &str,
+    at: &impl Fn(Range<usize>) -> Location,
+    diags: &mut Diagnostics,
+) -> Option<String> {
+    match v.get_ref().as_str() {
+        Some(s) => Some(s.to_owned()),
+        None => {
+            type_error(name, "a string in quotes", v, at, diags);
+            None
+        }
+    }
+}
+
+fn type_error(
+    name: &str,
+    expected: &str,
+    v: &toml::Spanned<DeValue<'_>>,
+    at: &impl Fn(Range<usize>) -> Location,
+    diags: &mut Diagnostics,
+) {
+    diags.push(
+        Diagnostic::error(format!(
+            "`{name}` must be {expected}, found {}",
+            v.get_ref().type_str()
+        ))
+        .at(at(v.span())),
+    );
+}
+
+fn day(
+    v: &toml::Spanned<DeValue<'_>>,
+    name: &str,
+    at: &impl Fn(Range<usize>) -> Location,
+    diags: &mut Diagnostics,
+) -> Option<Day> {
+    let parsed = match v.get_ref() {
+        DeValue::Datetime(dt) => dt.date.map(|d| Day {
+            year: i32::from(d.year),
+            month: d.month,
+            day: d.day,
+        }),
+        DeValue::String(s) => {
+            let mut parts = s.split('-');
+            match (
+                parts.next().and_then(|y| y.parse().ok()),
+                parts.next().and_then(|m| m.parse().ok()),
+                parts.next().and_then(|d| d.parse().ok()),
+            ) {
+                (Some(year), Some(month), Some(day)) => Some(Day { year, month, day }),
+                _ => None,
+            }
+        }
+        _ => None,
+    };
+    if parsed.is_none() {
+        diags.push(
+            Diagnostic::error(format!("`{name}` must be a date such as 2026-05-01"))
+                .at(at(v.span())),
+        );
+    }
+    parsed
+}
+
+/// An array of inline tables (`[{ … }, { … }]`), each with its span; unknown keys reported.
+fn records<'a>(
+    v: &'a toml::Spanned<DeValue<'a>>,
+    name: &str,
+    known: &[&str],
+    at: &impl Fn(Range<usize>) -> Location,
+    diags: &mut Diagnostics,
+) -> Vec<(&'a DeTable<'a>, Range<usize>)> {
+    let Some(items) = v.get_ref().as_array() else {
+        type_error(name, "a list of `{ … }` tables", v, at, diags);
+        return Vec::new();
+    };
+    items
+        .iter()
+        .filter_map(|item| match item.get_ref().as_table() {
+            Some(t) => {
+                unknown_keys(t, known, &format!("`{name}` entry"), at, diags);
+                Some((t, item.span()))
+            }
+            None => {
+                type_error(name, "a list of `{ … }` tables", item, at, diags);
+                None
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,277 @@
+//! Cards and summary tables. Statements and notes are Markdown (the chapter author's), so
+//! they stay Markdown; titles, tags and labels go into HTML and are escaped. Evidence is
+//! written as `{{#cite …}}` for mdbook-papers (which runs next) to resolve.
+
+use crate::card::{Card, Stance};
+use livingref_core::{Lang, html};
+use std::fmt::Write as _;
+use std::path::Path;
+
+pub struct Labels {
+    pub for_: &'static str,
+    pub against: &'static str,
+    pub mentioned: &'static str,
+    pub tags: &'static str,
+    pub part_of: &'static str,
+    pub reviewed: &'static str,
+    pub history: &'static str,
+    pub no_match: &'static str,
+    pub columns: [(&'static str, &'static str); 7],
+}
+
+pub fn labels(lang: Lang) -> Labels {
+    match lang {
+        Lang::En => Labels {
+            for_: "For",
+            against: "Against",
+            mentioned: "Mentioned",
+            tags: "Tags",
+            part_of: "Part of",
+            reviewed: "Last reviewed",
+            history: "Status history",
+            no_match: "No hypotheses match this selection.",
+            columns: [
+                ("title", "Hypothesis"),
+                ("status", "Status"),
+                ("statement", "Statement"),
+                ("for", "For"),
+                ("against", "Against"),
+                ("chapter", "Chapter"),
+                ("id", "Id"),
+            ],
+        },
+        Lang::Ru => Labels {
+            for_: "За",
+            against: "Против",
+            mentioned: "Упоминания",
+            tags: "Теги",
+            part_of: "Часть гипотезы",
+            reviewed: "Проверено",
+            history: "История статуса",
+            no_match: "Нет гипотез, подходящих под выбор.",
+            columns: [
+                ("title", "Гипотеза"),
+                ("status", "Статус"),
+                ("statement", "Утверждение"),
+                ("for", "За"),
+                ("against", "Против"),
+                ("chapter", "Глава"),
+                ("id", "Id"),
+            ],
+        },
+    }
+}
+
+/// A status's label: the four defaults are translated, custom ones shown as written.
+pub fn status_label(status: &str, lang: Lang) -> String {
+    match (lang, status) {
+        (Lang::En, s) => s.to_owned(),
+        (Lang::Ru, "supported") => "подтверждена".into(),
+        (Lang::Ru, "contested") => "оспаривается".into(),
+        (Lang::Ru, "open") => "открыта".into(),
+        (Lang::Ru, "refuted") => "опровергнута".into(),
+        (Lang::Ru, s) => s.to_owned(),
+    }
+}
+
+fn badge(status: &str, lang: Lang) -> String {
+    format!(
+        "<span class=\"hypothesis-status status-{}\">{}</span>",
+        html::attr(status),
+        html::text(&status_label(status, lang))
+    )
+}
+
+/// Path from the page `from` to the page `to` (both relative to `src`), as a Markdown link
+/// target (mdBook turns `.md` into `.html`).
+pub fn relative(from: &Path, to: &Path) -> String {
+    if from == to {
+        return String::new();
+    }
+    let depth = from.parent().map_or(0, |p| p.components().count());
+    "../".repeat(depth) + &to.to_string_lossy().replace('\\', "/")
+}
+
+/// The card that replaces a block. `parent` is the parent's card, if any.
+pub fn card(c: &Card, parent: Option<&Card>, lang: Lang, l: &Labels) -> String {
+    let mut out = format!(
+        "<div class=\"hypothesis\" id=\"{}\">\n<div class=\"hypothesis-head\"><span class=\"hypothesis-title\">{}</span> {}",
+        html::attr(&c.id),
+        html::text(&c.title),
+        badge(&c.status, lang)
+    );
+    if c.kind != "hypothesis" {
+        let _ = write!(
+            out,
+            " <span class=\"hypothesis-kind\">{}</span>",
+            html::text(&c.kind)
+        );
+    }
+    out.push_str("</div>\n\n");
+    let _ = writeln!(out, "{}\n", c.statement.trim());
+    let mut lines = Vec::new();
+    for (stance, label) in [
+        (Stance::Supports, l.for_),
+        (Stance::Contests, l.against),
+        (Stance::Mentions, l.mentioned),
+    ] {
+        let items: Vec<String> = c
+            .evidence
+            .iter()
+            .filter(|e| e.stance == stance)
+            .map(|e| match &e.note {
+                Some(note) => format!("{{{{#cite {}}}}} — {}", e.cite, note.trim()),
+                None => format!("{{{{#cite {}}}}}", e.cite),
+            })
+            .collect();
+        if !items.is_empty() {
+            lines.push(format!("**{label}:** {}", items.join("; ")));
+        }
+    }
+    let mut meta = Vec::new();
+    if !c.tags.is_empty() {
+        meta.push(format!(
+            "{}: {}",
+            l.tags,
+            c.tags
+                .iter()
+                .map(|t| format!("`{}`", t.replace('`', "")))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    if let Some(p) = parent {
+        meta.push(format!(
+            "{}: [{}]({}#{})",
+            l.part_of,
+            escape_link_text(&p.title),
+            relative(&c.chapter, &p.chapter),
+            p.id
+        ));
+    }
+    if let Some(day) = c.last_reviewed {
+        meta.push(format!("{}: {day}", l.reviewed));
+    }
+    if !c.status_history.is_empty() {
+        let changes: Vec<String> = c
+            .status_history
+            .iter()
+            .map(|h| {
+                let date = h.date.map(|d| format!("{d} ")).unwrap_or_default();
+                let reason = h
+                    .reason
+                    .as_deref()
+                    .map(|r| format!(" ({})", r.trim()))
+                    .unwrap_or_default();
+                format!("{date}{}{reason}", status_label(&h.status, lang))
+            })
+            .collect();
+        meta.push(format!("{}: {}", l.history, changes.join(" → ")));
+    }
+    if !meta.is_empty() {
+        lines.push(meta.join(" · "));
+    }
+    for line in lines {
+        let _ = writeln!(out, "{line}\n");
+    }
+    out.push_str("</div>\n");
+    out
+}
+
+fn escape_link_text(text: &str) -> String {
+    text.replace('[', "\\[").replace(']', "\\]")
+}
+
+/// A summary table over `cards` (already filtered and sorted) for a page at `here`.
+pub fn table(cards: &[&Card], columns: &[String], here: &Path, lang: Lang, l: &Labels) -> String {
+    if cards.is_empty() {
+        return format!("<p class=\"hypotheses-none\">{}</p>\n", l.no_match);
+    }
+    let header: Vec<&str> = columns
+        .iter()
+        .map(|c| {
+            l.columns
+                .iter()
+                .find(|(k, _)| k == c)
+                .map_or(c.as_str(), |(_, label)| label)
+        })
+        .collect();
+    let mut out = format!(
+        "| {} |\n|{}\n",
+        header.join(" | "),
+        "---|".repeat(columns.len())
+    );
+    for c in cards {
+        let cells: Vec<String> = columns
+            .iter()
+            .map(|col| match col.as_str() {
+                "title" => format!(
+                    "[{}]({}#{})",
+                    cell(&escape_link_text(&c.title)),
+                    relative(here, &c.chapter),
+                    c.id
+                ),
+                "status" => badge(&c.status, lang),
+                "statement" => cell(&c.statement),
+                "for" => evidence_cell(c, Stance::Supports),
+                "against" => evidence_cell(c, Stance::Contests),
+                "chapter" => format!(
+                    "[{}]({})",
+                    cell(&escape_link_text(&c.chapter_name)),
+                    relative(here, &c.chapter)
+                ),
+                "id" => format!("`{}`", c.id),
+                _ => String::new(),
+            })
+            .collect();
+        let _ = writeln!(out, "| {} |", cells.join(" | "));
+    }
+    out
+}
+
+/// "2: {{#cite a, b}}", or "0".
+fn evidence_cell(c: &Card, stance: Stance) -> String {
+    let keys: Vec<&str> = c
+        .evidence
+        .iter()
+        .filter(|e| e.stance == stance)
+        .map(|e| e.cite.as_str())
+        .collect();
+    if keys.is_empty() {
+        "0".to_owned()
+    } else {
+        format!("{}: {{{{#cite {}}}}}", keys.len(), keys.join(", "))
+    }
+}
+
+/// Markdown fit for one table cell: one line, `|` escaped.
+fn cell(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace('|', "\\|")
+}
+
+/// The cards' style, once per page that shows cards or tables (HTML only).
+pub const STYLE: &str = concat!(
+    "<style>\n",
+    include_str!("../assets/hypotheses.css"),
+    "</style>\n"
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths_between_chapters() {
+        assert_eq!(relative(Path::new("a.md"), Path::new("b/c.md")), "b/c.md");
+        assert_eq!(relative(Path::new("x/y.md"), Path::new("a.md")), "../a.md");
+        assert_eq!(relative(Path::new("a.md"), Path::new("a.md")), "");
+    }
+
+    #[test]
+    fn cells_stay_on_one_line() {
+        assert_eq!(cell("a |\n b"), "a \\| b");
+    }
+}

@@ -1,0 +1,141 @@
+//! mdbook-hypotheses on a real book: cards, tables with filters and sorts, citations resolved
+//! by mdbook-papers, every diagnostic at its line, Russian labels, and the JSON export.
+
+use crate::support::{
+    Mode, build_and_compare, chapters, copy_fixture, diagnostics_of, load, preprocess, run_binary,
+};
+use livingref_core::{Diagnostic, Severity};
+
+fn diagnostics(chapter: &str) -> Vec<String> {
+    diagnostics_of(&mdbook_hypotheses::Hypotheses, "hypotheses", |root| {
+        std::fs::write(root.join("src/summary.md"), chapter).unwrap();
+    })
+    .iter()
+    .map(shown)
+    .collect()
+}
+
+fn shown(d: &Diagnostic) -> String {
+    let sev = if d.severity == Severity::Error {
+        "error"
+    } else {
+        "warning"
+    };
+    format!(
+        "{sev}: {} @ {}",
+        d.message,
+        d.location
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default()
+    )
+}
+
+#[test]
+fn cards_and_tables_render() {
+    build_and_compare(
+        "hypotheses",
+        &["features", "nested/representations", "summary"],
+    );
+}
+
+#[test]
+fn every_field_mistake_is_reported_at_its_line() {
+    let chapter = "# Bad\n\n```hypothesis\nid = \"Bad Id\"\ntitle = \"T\"\nstatemnt = \"typo\"\nstatus = \"suported\"\nkind = \"theory\"\nevidence = [{ cite = \"nokey\", stance = \"agrees\" }]\n```\n\n```hypothesis\ntitle = \"No id\"\nstatement = \"s\"\nstatus = \"open\"\n```\n\n```hypothesis\nid = = broken\n```\n";
+    let all = diagnostics(chapter);
+    for expected in [
+        "error: hypothesis id `Bad Id` is not a slug @ src/summary.md:4:6",
+        "error: unknown field `statemnt` in a hypothesis @ src/summary.md:6:1",
+        "error: unknown status `suported` @ src/summary.md:7:10",
+        "error: unknown kind `theory` @ src/summary.md:8:8",
+        "error: unknown stance `agrees` @ src/summary.md:9:40",
+        "error: hypothesis block without `statement` @ src/summary.md:3:1",
+        "error: hypothesis block without `id` @ src/summary.md:12:1",
+    ] {
+        assert!(
+            all.iter().any(|d| d == expected),
+            "missing {expected:?} in {all:#?}"
+        );
+    }
+    assert!(
+        all.iter().any(
+            |d| d.starts_with("error: invalid TOML in a hypothesis block")
+                && d.ends_with("@ src/summary.md:19:6")
+        ),
+        "{all:#?}"
+    );
+}
+
+#[test]
+fn book_wide_checks() {
+    let chapter = "# X\n\n```hypothesis\nid = \"superposition\"\ntitle = \"Again\"\nstatement = \"s\"\nstatus = \"refuted\"\nparent = \"featurs\"\n```\n\n```hypothesis\nid = \"a\"\ntitle = \"A\"\nstatement = \"s\"\nstatus = \"open\"\nparent = \"b\"\nevidence = [{ cite = \"elhage2022superpositon\", stance = \"mentions\" }]\n```\n\n```hypothesis\nid = \"b\"\ntitle = \"B\"\nstatement = \"s\"\nstatus = \"open\"\nparent = \"a\"\n```\n";
+    let all = diagnostics(chapter);
+    for expected in [
+        "error: duplicate hypothesis id `superposition` @ src/summary.md:4:6",
+        "error: unknown parent `featurs` @ src/summary.md:8:10",
+        "error: `parent` cycle: a → b → a @ src/summary.md:25:10",
+        "error: `elhage2022superpositon` is not in the bibliography @ src/summary.md:17:13",
+        "warning: `superposition` is marked refuted but cites no contesting evidence @ src/summary.md:7:10",
+        "warning: `engels2024notlinear` contests `superposition` and is newer (2024-05) than its last review (2024-01-01) @ src/features.md:22:3",
+        "warning: `superposition` is marked supported but cites no supporting evidence @ src/summary.md:7:10",
+    ] {
+        if expected.contains("marked supported") {
+            assert!(
+                !all.iter().any(|d| d == expected),
+                "the original supported card has support: {all:#?}"
+            );
+            continue;
+        }
+        assert!(
+            all.iter().any(|d| d == expected),
+            "missing {expected:?} in {all:#?}"
+        );
+    }
+}
+
+#[test]
+fn russian_labels() {
+    let dir = copy_fixture("hypotheses");
+    let toml = std::fs::read_to_string(dir.path().join("book.toml")).unwrap();
+    std::fs::write(
+        dir.path().join("book.toml"),
+        toml.replace("language = \"en\"", "language = \"ru\""),
+    )
+    .unwrap();
+    let book = preprocess(&load(dir.path(), Mode::InProcess));
+    let (_, features) = chapters(&book)
+        .into_iter()
+        .find(|(p, _)| p.ends_with("features.md"))
+        .unwrap();
+    assert!(features.contains(">подтверждена</span>"), "{features}");
+    assert!(features.contains("**За:**"), "{features}");
+    let (_, summary) = chapters(&book)
+        .into_iter()
+        .find(|(p, _)| p.ends_with("summary.md"))
+        .unwrap();
+    assert!(
+        summary.contains("| Гипотеза | Статус | Утверждение | За | Против | Глава |"),
+        "{summary}"
+    );
+}
+
+#[test]
+fn export_prints_every_card_as_json() {
+    let dir = copy_fixture("hypotheses");
+    let (code, stdout, stderr) = run_binary(
+        "mdbook-hypotheses",
+        &["export", dir.path().to_str().unwrap()],
+        "",
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let cards: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let ids: Vec<&str> = cards
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["features", "superposition", "linear-representation"]);
+    assert_eq!(cards[1]["evidence"][0]["stance"], "supports");
+    assert_eq!(cards[1]["last_reviewed"]["year"], 2024);
+}
