@@ -144,22 +144,56 @@ fn export_prints_every_card_as_json() {
 fn table_filters_and_sorts() {
     let titles = |directive: &str| -> Vec<String> {
         let dir = copy_fixture("hypotheses");
-        std::fs::write(dir.path().join("src/summary.md"), format!("# S\n\n{directive}\n")).unwrap();
+        std::fs::write(
+            dir.path().join("src/summary.md"),
+            format!("# S\n\n{directive}\n"),
+        )
+        .unwrap();
         let book = preprocess(&load(dir.path(), Mode::InProcess));
-        let (_, summary) = chapters(&book).into_iter().find(|(p, _)| p.ends_with("summary.md")).unwrap();
-        summary.lines().filter(|l| l.starts_with("| [")).map(|l| l[3..].split(']').next().unwrap().to_owned()).collect()
+        let (_, summary) = chapters(&book)
+            .into_iter()
+            .find(|(p, _)| p.ends_with("summary.md"))
+            .unwrap();
+        summary
+            .lines()
+            .filter(|l| l.starts_with("| ["))
+            .map(|l| l[3..].split(']').next().unwrap().to_owned())
+            .collect()
     };
-    assert_eq!(titles("{{#hypotheses}}"), ["Features", "Superposition", "Linear representation"], "book order");
-    assert_eq!(titles("{{#hypotheses sort=title}}"), ["Features", "Linear representation", "Superposition"]);
-    assert_eq!(titles("{{#hypotheses sort=id}}"), ["Features", "Linear representation", "Superposition"]);
-    assert_eq!(titles("{{#hypotheses sort=status}}"), ["Superposition", "Features", "Linear representation"]);
+    assert_eq!(
+        titles("{{#hypotheses}}"),
+        ["Features", "Superposition", "Linear representation"],
+        "book order"
+    );
+    assert_eq!(
+        titles("{{#hypotheses sort=title}}"),
+        ["Features", "Linear representation", "Superposition"]
+    );
+    assert_eq!(
+        titles("{{#hypotheses sort=id}}"),
+        ["Features", "Linear representation", "Superposition"]
+    );
+    assert_eq!(
+        titles("{{#hypotheses sort=status}}"),
+        ["Superposition", "Features", "Linear representation"]
+    );
     assert_eq!(titles("{{#hypotheses kind=definition}}"), ["Features"]);
     assert_eq!(titles("{{#hypotheses tags=sae}}"), ["Superposition"]);
-    assert_eq!(titles("{{#hypotheses status=open}}"), ["Linear representation"]);
+    assert_eq!(
+        titles("{{#hypotheses status=open}}"),
+        ["Linear representation"]
+    );
     let links = {
         let dir = copy_fixture("hypotheses");
         let book = preprocess(&load(dir.path(), Mode::InProcess));
-        chapters(&book).into_iter().find(|(p, _)| p.ends_with("summary.md")).unwrap().1
+        chapters(&book)
+            .into_iter()
+            .find(|(p, _)| p.ends_with("summary.md"))
+            .unwrap()
+            .1
     };
-    assert!(links.contains("[Linear representation](nested/representations.md#linear-representation)"), "{links}");
+    assert!(
+        links.contains("[Linear representation](nested/representations.md#linear-representation)"),
+        "{links}"
+    );
 }
