@@ -10,8 +10,10 @@
 //! | [`span`] | byte offset → line/column |
 //! | [`markdown`] | prose regions, math, directives, and byte-preserving [`markdown::splice`] |
 //! | [`html`] | escaping and URL allow-listing for everything a plugin emits |
+//! | [`assets`] | the inline style and script blocks, with the shared preview widget |
 //! | [`i18n`] | the book's language |
 
+pub mod assets;
 pub mod config;
 pub mod diag;
 pub mod html;

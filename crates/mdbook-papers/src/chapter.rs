@@ -154,7 +154,7 @@ pub fn process(
     }
     if lists && cx.html {
         tail.push('\n');
-        tail.push_str(render::ASSETS);
+        tail.push_str(&render::ASSETS);
     }
     if !tail.is_empty() {
         edits.push(Edit::insert(content.len(), tail));

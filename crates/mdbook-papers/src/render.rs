@@ -212,14 +212,15 @@ pub fn list(
     out
 }
 
-/// The page's style and copy-button script, once per page that lists papers (HTML only).
-pub const ASSETS: &str = concat!(
-    "<style>\n",
-    include_str!("../assets/papers.css"),
-    "</style>\n<script>\n",
-    include_str!("../assets/papers.js"),
-    "</script>\n"
-);
+/// The page's style, citation previews and copy-button script, once per page that lists
+/// papers (HTML only).
+pub static ASSETS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    livingref_core::assets::inline(
+        "papers",
+        include_str!("../assets/papers.css"),
+        include_str!("../assets/papers.js"),
+    )
+});
 
 #[cfg(test)]
 mod tests {

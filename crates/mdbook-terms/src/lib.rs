@@ -22,13 +22,13 @@ pub mod page;
 
 /// The preview script and style, inlined into each page that has glossary links (a few KB;
 /// no `book.toml` edits, no files to copy, nothing fetched from a CDN).
-const ASSETS: &str = concat!(
-    "<style>\n",
-    include_str!("../assets/terms.css"),
-    "</style>\n<script>\n",
-    include_str!("../assets/terms.js"),
-    "</script>\n"
-);
+static ASSETS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    livingref_core::assets::inline(
+        "terms",
+        include_str!("../assets/terms.css"),
+        include_str!("../assets/terms.js"),
+    )
+});
 
 /// The `mdbook-terms` preprocessor.
 #[derive(Debug, Clone, Copy, Default)]
@@ -231,6 +231,6 @@ fn definitions(glossary: &glossary::Glossary, linked: &[usize]) -> String {
         ));
     }
     out.push_str("</div>\n\n");
-    out.push_str(ASSETS);
+    out.push_str(&ASSETS);
     out
 }
