@@ -39,7 +39,7 @@ impl StaticServer {
                     .unwrap_or("/")
                     .trim_start_matches('/')
                     .to_owned();
-                let mut file = root.join(percent_decode(&path));
+                let mut file = root.join(crate::support::percent_decode(&path));
                 if file.is_dir() {
                     file = file.join("index.html");
                 }
@@ -74,24 +74,6 @@ impl Drop for StaticServer {
             let _ = t.join();
         }
     }
-}
-
-fn percent_decode(path: &str) -> String {
-    let bytes = path.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(Ok(b)) = path.get(i + 1..i + 3).map(|h| u8::from_str_radix(h, 16))
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn content_type(file: &Path) -> &'static str {
@@ -310,6 +292,43 @@ impl Browser {
             "Input.dispatchMouseEvent",
             json!({"type": "mouseMoved", "x": x, "y": y}),
         );
+    }
+
+    /// The viewport centre of the first element matching `selector`.
+    pub(crate) fn center(&mut self, selector: &str) -> (f64, f64) {
+        let v = self.eval(&format!(
+            "(() => {{ const r = document.querySelector({selector:?}).getBoundingClientRect(); \
+             return [r.x + r.width / 2, r.y + r.height / 2]; }})()"
+        ));
+        (v[0].as_f64().unwrap(), v[1].as_f64().unwrap())
+    }
+
+    /// Moves the mouse onto the first element matching `selector`.
+    pub(crate) fn hover(&mut self, selector: &str) {
+        let (x, y) = self.center(selector);
+        self.mouse_move(x, y);
+    }
+
+    /// Presses Tab, as a keyboard user would, until an element matching `selector` has focus.
+    pub(crate) fn tab_to(&mut self, selector: &str) {
+        for _ in 0..100 {
+            self.press_tab();
+            if self.eval(&format!("document.activeElement.matches({selector:?})")) == json!(true) {
+                return;
+            }
+        }
+        panic!("Tab never reached `{selector}`");
+    }
+
+    /// No console error, and no request to anything but `origin` (or a `data:` URL).
+    pub(crate) fn assert_clean(&self, origin: &str) {
+        assert_eq!(self.errors(), Vec::<String>::new(), "console errors");
+        let outside: Vec<String> = self
+            .requests()
+            .into_iter()
+            .filter(|u| !u.starts_with(origin) && !u.starts_with("data:"))
+            .collect();
+        assert_eq!(outside, Vec::<String>::new(), "requests leaving localhost");
     }
 
     pub(crate) fn press_tab(&mut self) {

@@ -98,7 +98,7 @@ fn every_internal_link_and_anchor_resolves() {
                 && target.extension().is_some_and(|e| e == "html")
                 && !ids
                     .get(&target)
-                    .is_some_and(|set| set.contains(&percent_decode(fragment)))
+                    .is_some_and(|set| set.contains(&crate::support::percent_decode(fragment)))
             {
                 broken.push(format!(
                     "{}: {href} (no such anchor)",
@@ -122,24 +122,6 @@ fn normalize(path: &Path) -> PathBuf {
         }
     }
     out
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(Ok(b)) = s.get(i + 1..i + 3).map(|h| u8::from_str_radix(h, 16))
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[test]

@@ -2,9 +2,9 @@
 //! by mdbook-papers, every diagnostic at its line, Russian labels, and the JSON export.
 
 use crate::support::{
-    Mode, build_and_compare, chapters, copy_fixture, diagnostics_of, load, preprocess, run_binary,
+    Mode, build_and_compare, chapter, copy_fixture, diagnostics_of, load, preprocess, rewrite,
+    run_binary, shown,
 };
-use livingref_core::{Diagnostic, Severity};
 
 fn diagnostics(chapter: &str) -> Vec<String> {
     diagnostics_of(&mdbook_hypotheses::Hypotheses, "hypotheses", |root| {
@@ -13,22 +13,6 @@ fn diagnostics(chapter: &str) -> Vec<String> {
     .iter()
     .map(shown)
     .collect()
-}
-
-fn shown(d: &Diagnostic) -> String {
-    let sev = if d.severity == Severity::Error {
-        "error"
-    } else {
-        "warning"
-    };
-    format!(
-        "{sev}: {} @ {}",
-        d.message,
-        d.location
-            .as_ref()
-            .map(ToString::to_string)
-            .unwrap_or_default()
-    )
 }
 
 #[test]
@@ -96,23 +80,16 @@ fn book_wide_checks() {
 #[test]
 fn russian_labels() {
     let dir = copy_fixture("hypotheses");
-    let toml = std::fs::read_to_string(dir.path().join("book.toml")).unwrap();
-    std::fs::write(
-        dir.path().join("book.toml"),
-        toml.replace("language = \"en\"", "language = \"ru\""),
-    )
-    .unwrap();
+    rewrite(
+        &dir.path().join("book.toml"),
+        "language = \"en\"",
+        "language = \"ru\"",
+    );
     let book = preprocess(&load(dir.path(), Mode::InProcess));
-    let (_, features) = chapters(&book)
-        .into_iter()
-        .find(|(p, _)| p.ends_with("features.md"))
-        .unwrap();
+    let features = chapter(&book, "features.md");
     assert!(features.contains(">подтверждена</span>"), "{features}");
     assert!(features.contains("**За:**"), "{features}");
-    let (_, summary) = chapters(&book)
-        .into_iter()
-        .find(|(p, _)| p.ends_with("summary.md"))
-        .unwrap();
+    let summary = chapter(&book, "summary.md");
     assert!(
         summary.contains("| Гипотеза | Статус | Утверждение | За | Против | Глава |"),
         "{summary}"
@@ -150,10 +127,7 @@ fn table_filters_and_sorts() {
         )
         .unwrap();
         let book = preprocess(&load(dir.path(), Mode::InProcess));
-        let (_, summary) = chapters(&book)
-            .into_iter()
-            .find(|(p, _)| p.ends_with("summary.md"))
-            .unwrap();
+        let summary = chapter(&book, "summary.md");
         summary
             .lines()
             .filter(|l| l.starts_with("| ["))
@@ -186,11 +160,7 @@ fn table_filters_and_sorts() {
     let links = {
         let dir = copy_fixture("hypotheses");
         let book = preprocess(&load(dir.path(), Mode::InProcess));
-        chapters(&book)
-            .into_iter()
-            .find(|(p, _)| p.ends_with("summary.md"))
-            .unwrap()
-            .1
+        chapter(&book, "summary.md")
     };
     assert!(
         links.contains("[Linear representation](nested/representations.md#linear-representation)"),

@@ -2,8 +2,8 @@
 //! hostile or broken BibTeX file does (and does not) do.
 
 use crate::support::{
-    Mode, build_and_compare, chapters, copy_fixture, diagnostics_of, load, preprocess,
-    run_binary_env,
+    Mode, assert_chapter_unchanged, build_and_compare, chapter, chapters, copy_fixture,
+    diagnostics_of, load, preprocess, rewrite, run_binary_env, shown,
 };
 use livingref_core::{Diagnostic, Severity};
 use mdbook_driver::MDBook;
@@ -11,17 +11,6 @@ use mdbook_preprocessor::PreprocessorContext;
 
 fn diagnostics(edit: impl FnOnce(&std::path::Path)) -> Vec<Diagnostic> {
     diagnostics_of(&mdbook_papers::Papers, "papers", edit)
-}
-
-fn shown(d: &Diagnostic) -> String {
-    format!(
-        "{} @ {}",
-        d.message,
-        d.location
-            .as_ref()
-            .map(ToString::to_string)
-            .unwrap_or_default()
-    )
 }
 
 #[test]
@@ -44,12 +33,12 @@ fn one_bad_entry_costs_only_itself() {
     let all: Vec<String> = diags.iter().map(shown).collect();
     assert!(
         all.contains(
-            &"broken2024: expected comma; the entry is skipped @ refs.bib:43:3".to_owned()
+            &"warning: broken2024: expected comma; the entry is skipped @ refs.bib:43:3".to_owned()
         ),
         "{all:#?}"
     );
     assert!(
-        all.contains(&"unknownmacro2024: unknown abbreviation \"nosuchjournal\"; the entry is skipped @ refs.bib:48:13".to_owned()),
+        all.contains(&"warning: unknownmacro2024: unknown abbreviation \"nosuchjournal\"; the entry is skipped @ refs.bib:48:13".to_owned()),
         "{all:#?}"
     );
     let duplicate = diags
@@ -58,7 +47,7 @@ fn one_bad_entry_costs_only_itself() {
         .expect("duplicate reported");
     assert_eq!(
         shown(duplicate),
-        "duplicate key `elhage2022superposition`; the first definition is used @ refs.bib:62:1"
+        "warning: duplicate key `elhage2022superposition`; the first definition is used @ refs.bib:62:1"
     );
     assert_eq!(duplicate.related[0].0.to_string(), "refs.bib:5:1");
     assert!(
@@ -76,7 +65,7 @@ fn undefined_citation_points_at_the_chapter_line() {
         .expect("reported");
     assert_eq!(
         shown(missing),
-        "citation key `nosuchpaper2099` is not in the bibliography @ src/intro.md:5:15"
+        "warning: citation key `nosuchpaper2099` is not in the bibliography @ src/intro.md:5:15"
     );
 }
 
@@ -98,21 +87,19 @@ fn hostile_fields_are_escaped_and_unsafe_links_dropped() {
 #[test]
 fn strict_fails_on_a_broken_entry() {
     let diags = diagnostics(|root| {
-        let toml = std::fs::read_to_string(root.join("book.toml")).unwrap();
-        std::fs::write(
-            root.join("book.toml"),
-            toml.replace("recent-limit = 3", "recent-limit = 3\nstrict = true"),
-        )
-        .unwrap();
+        rewrite(
+            &root.join("book.toml"),
+            "recent-limit = 3",
+            "recent-limit = 3\nstrict = true",
+        );
     });
     assert!(diags.iter().any(|d| d.message.starts_with("broken2024")));
     let dir = copy_fixture("papers");
-    let toml = std::fs::read_to_string(dir.path().join("book.toml")).unwrap();
-    std::fs::write(
-        dir.path().join("book.toml"),
-        toml.replace("recent-limit = 3", "recent-limit = 3\nstrict = true"),
-    )
-    .unwrap();
+    rewrite(
+        &dir.path().join("book.toml"),
+        "recent-limit = 3",
+        "recent-limit = 3\nstrict = true",
+    );
     assert!(
         load(dir.path(), Mode::Binaries).build().is_err(),
         "strict turns the warnings into a failed build"
@@ -121,16 +108,7 @@ fn strict_fails_on_a_broken_entry() {
 
 #[test]
 fn a_chapter_without_papers_is_byte_identical() {
-    let dir = copy_fixture("papers");
-    let book = preprocess(&load(dir.path(), Mode::Binaries));
-    let (_, plain) = chapters(&book)
-        .into_iter()
-        .find(|(p, _)| p.ends_with("plain.md"))
-        .unwrap();
-    assert_eq!(
-        plain,
-        std::fs::read_to_string(dir.path().join("src/plain.md")).unwrap()
-    );
+    assert_chapter_unchanged("papers", "plain.md");
 }
 
 /// Without `today`, "recent" is measured from SOURCE_DATE_EPOCH: the same input gives the same
@@ -138,12 +116,11 @@ fn a_chapter_without_papers_is_byte_identical() {
 #[test]
 fn source_date_epoch_pins_recent() {
     let dir = copy_fixture("papers");
-    let toml = std::fs::read_to_string(dir.path().join("book.toml")).unwrap();
-    std::fs::write(
-        dir.path().join("book.toml"),
-        toml.replace("today = \"2026-11-01\"\n", ""),
-    )
-    .unwrap();
+    rewrite(
+        &dir.path().join("book.toml"),
+        "today = \"2026-11-01\"\n",
+        "",
+    );
     let md = MDBook::load(dir.path()).unwrap();
     let ctx = PreprocessorContext::new(dir.path().to_path_buf(), md.config.clone(), "html".into());
     let input = serde_json::to_string(&(ctx, md.book.clone())).unwrap();
@@ -162,11 +139,7 @@ fn source_date_epoch_pins_recent() {
     assert_eq!(early, again, "deterministic");
     let whats_new = |json: &str| {
         let book: mdbook_driver::book::Book = serde_json::from_str(json).unwrap();
-        chapters(&book)
-            .into_iter()
-            .find(|(p, _)| p.ends_with("whats-new.md"))
-            .unwrap()
-            .1
+        chapter(&book, "whats-new.md")
     };
     assert!(
         !whats_new(&early).contains("Towards Monosemanticity"),
@@ -195,13 +168,13 @@ fn crossref_cycles_are_reported_not_followed() {
     let all: Vec<String> = diags.iter().map(shown).collect();
     assert!(
         all.iter().any(|d| d.starts_with(
-            "`crossref` cycle between loopa → loopb; these entries are skipped @ refs.bib:"
+            "warning: `crossref` cycle between loopa → loopb; these entries are skipped @ refs.bib:"
         )),
         "{all:#?}"
     );
     assert!(
         all.iter()
-            .any(|d| d.starts_with("selfish: `crossref` points to the entry itself")),
+            .any(|d| d.starts_with("warning: selfish: `crossref` points to the entry itself")),
         "{all:#?}"
     );
 }
@@ -209,12 +182,11 @@ fn crossref_cycles_are_reported_not_followed() {
 #[test]
 fn warn_unused_lists_uncited_entries() {
     let diags = diagnostics(|root| {
-        let toml = std::fs::read_to_string(root.join("book.toml")).unwrap();
-        std::fs::write(
-            root.join("book.toml"),
-            toml.replace("recent-limit = 3", "recent-limit = 3\nwarn-unused = true"),
-        )
-        .unwrap();
+        rewrite(
+            &root.join("book.toml"),
+            "recent-limit = 3",
+            "recent-limit = 3\nwarn-unused = true",
+        );
     });
     let unused: Vec<String> = diags
         .iter()
@@ -222,7 +194,9 @@ fn warn_unused_lists_uncited_entries() {
         .map(shown)
         .collect();
     assert!(
-        unused.contains(&"`timestamped` is cited nowhere in the book @ refs.bib:34:1".to_owned()),
+        unused.contains(
+            &"warning: `timestamped` is cited nowhere in the book @ refs.bib:34:1".to_owned()
+        ),
         "{unused:#?}"
     );
     assert!(
@@ -240,8 +214,7 @@ fn citation_previews_appear_on_hover_and_focus_in_a_real_browser() {
     let server = StaticServer::start(&dir.path().join("book"));
     let mut b = Browser::launch();
     b.open(&format!("{}/intro.html", server.origin));
-    let v = b.eval("(() => { const r = document.querySelector('main a.cite').getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; })()");
-    b.mouse_move(v[0].as_f64().unwrap(), v[1].as_f64().unwrap());
+    b.hover("main a.cite");
     let shown = b.wait_for("document.querySelector('.papers-preview')?.innerText");
     assert!(
         shown
@@ -258,42 +231,22 @@ fn citation_previews_appear_on_hover_and_focus_in_a_real_browser() {
     b.screenshot("papers-preview-hover");
     b.mouse_move(5.0, 790.0);
     b.wait_for("document.querySelector('.papers-preview') === null");
-    let mut focused = false;
-    for _ in 0..100 {
-        b.press_tab();
-        if b.eval("document.activeElement.matches('main a.cite')") == serde_json::json!(true) {
-            focused = true;
-            break;
-        }
-    }
-    assert!(focused, "Tab never reached a citation");
+    b.tab_to("main a.cite");
     b.wait_for("document.querySelector('.papers-preview')?.innerText");
-    assert_eq!(b.errors(), Vec::<String>::new(), "console errors");
-    let outside: Vec<String> = b
-        .requests()
-        .into_iter()
-        .filter(|u| !u.starts_with(&server.origin) && !u.starts_with("data:"))
-        .collect();
-    assert_eq!(outside, Vec::<String>::new(), "requests leaving localhost");
+    b.assert_clean(&server.origin);
 }
 
 #[test]
 fn numeric_style_numbers_by_first_citation() {
     let dir = copy_fixture("papers");
-    let toml = std::fs::read_to_string(dir.path().join("book.toml")).unwrap();
-    std::fs::write(
-        dir.path().join("book.toml"),
-        toml.replace(
-            "recent-limit = 3",
-            "recent-limit = 3\ncitation-style = \"numeric\"",
-        ),
-    )
-    .unwrap();
+    rewrite(
+        &dir.path().join("book.toml"),
+        "recent-limit = 3",
+        "recent-limit = 3
+citation-style = \"numeric\"",
+    );
     let book = preprocess(&load(dir.path(), Mode::Binaries));
-    let (_, intro) = chapters(&book)
-        .into_iter()
-        .find(|(p, _)| p.ends_with("intro.md"))
-        .unwrap();
+    let intro = chapter(&book, "intro.md");
     let labels: Vec<&str> = intro
         .split("<a class=\"cite\"")
         .skip(1)

@@ -95,6 +95,22 @@ pub(crate) fn preprocess(md: &MDBook) -> Book {
     md.preprocess_book(&MarkdownRenderer::new()).unwrap().0
 }
 
+/// The content of the chapter whose source path ends with `suffix`.
+pub(crate) fn chapter(book: &Book, suffix: &str) -> String {
+    chapters(book)
+        .into_iter()
+        .find(|(p, _)| p.ends_with(suffix))
+        .unwrap_or_else(|| panic!("no chapter {suffix}"))
+        .1
+}
+
+/// Replaces `from` with `to` in the file at `path` (a fixture copy), failing if `from` is absent.
+pub(crate) fn rewrite(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{} has no {from:?}", path.display());
+    std::fs::write(path, text.replace(from, to)).unwrap();
+}
+
 /// Every chapter with a source file, as `(source path, content)`, depth first.
 pub(crate) fn chapters(book: &Book) -> Vec<(PathBuf, String)> {
     book.iter()
@@ -129,6 +145,48 @@ pub(crate) fn diagnostics_of<P: livingref_core::Plugin>(
         .iter()
         .cloned()
         .collect()
+}
+
+/// A diagnostic on one line, as tests compare them: `warning: message @ file:line:col`.
+pub(crate) fn shown(d: &livingref_core::Diagnostic) -> String {
+    let severity = if d.severity == livingref_core::Severity::Error {
+        "error"
+    } else {
+        "warning"
+    };
+    let at = d
+        .location
+        .as_ref()
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    format!("{severity}: {} @ {at}", d.message)
+}
+
+/// `chapter` of `fixture` comes out of the plugins byte-identical (through the binaries).
+pub(crate) fn assert_chapter_unchanged(fixture: &str, chapter_file: &str) {
+    let dir = copy_fixture(fixture);
+    let book = preprocess(&load(dir.path(), Mode::Binaries));
+    let original = std::fs::read_to_string(dir.path().join("src").join(chapter_file)).unwrap();
+    assert_eq!(chapter(&book, chapter_file), original);
+}
+
+/// `%XX` escapes in a URL path or fragment, decoded.
+pub(crate) fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(Ok(b)) = s.get(i + 1..i + 3).map(|h| u8::from_str_radix(h, 16))
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Path of a compiled binary of this workspace, built on first use.

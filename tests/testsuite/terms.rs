@@ -1,7 +1,9 @@
 //! mdbook-terms on real books: English and Russian fixtures, every skip context, link modes,
 //! the glossary page, and diagnostics.
 
-use crate::support::{Mode, build_and_compare, chapters, copy_fixture, load, preprocess};
+use crate::support::{
+    Mode, assert_chapter_unchanged, build_and_compare, chapter, copy_fixture, load, rewrite,
+};
 use livingref_core::Severity;
 use livingref_core::protocol::process;
 use mdbook_driver::MDBook;
@@ -30,16 +32,7 @@ fn russian_book_links_inflected_forms() {
 
 #[test]
 fn a_chapter_without_terms_is_byte_identical() {
-    let dir = copy_fixture("terms-en");
-    let book = preprocess(&load(dir.path(), Mode::Binaries));
-    let (_, plain) = chapters(&book)
-        .into_iter()
-        .find(|(p, _)| p.ends_with("plain.md"))
-        .unwrap();
-    assert_eq!(
-        plain,
-        std::fs::read_to_string(dir.path().join("src/plain.md")).unwrap()
-    );
+    assert_chapter_unchanged("terms-en", "plain.md");
 }
 
 #[test]
@@ -106,12 +99,11 @@ fn duplicate_and_malformed_glossary_entries_are_errors() {
 #[test]
 fn missing_glossary_names_the_path_tried() {
     let diags = diagnostics("terms-en", |root| {
-        let toml = std::fs::read_to_string(root.join("book.toml")).unwrap();
-        std::fs::write(
-            root.join("book.toml"),
-            toml.replace("glossary = \"glossary.md\"", "glossary = \"terms.md\""),
-        )
-        .unwrap();
+        rewrite(
+            &root.join("book.toml"),
+            "glossary = \"glossary.md\"",
+            "glossary = \"terms.md\"",
+        );
     });
     assert_eq!(
         diags[0].message,
@@ -138,7 +130,7 @@ fn assets_are_inlined_once_per_page_with_links_only() {
 }
 
 /// Runs mdbook-terms on a one-chapter book and returns the chapter as the renderer gets it.
-fn linked(settings: &str, renderer: &str, chapter: &str) -> String {
+fn linked(settings: &str, renderer: &str, text: &str) -> String {
     let dir = tempfile::tempdir().unwrap();
     let src = dir.path().join("src");
     std::fs::create_dir_all(src.join("part")).unwrap();
@@ -157,18 +149,14 @@ fn linked(settings: &str, renderer: &str, chapter: &str) -> String {
         "# Glossary\n\nCircuit\n: A subgraph.\n",
     )
     .unwrap();
-    std::fs::write(src.join("part/chapter.md"), chapter).unwrap();
+    std::fs::write(src.join("part/chapter.md"), text).unwrap();
     let md = MDBook::load(dir.path()).unwrap();
     let ctx =
         PreprocessorContext::new(dir.path().to_path_buf(), md.config.clone(), renderer.into());
     let book = process(&mdbook_terms::Terms, &ctx, md.book.clone())
         .book
         .expect("no errors");
-    let (_, content) = chapters(&book)
-        .into_iter()
-        .find(|(p, _)| p.ends_with("chapter.md"))
-        .unwrap();
-    content
+    chapter(&book, "chapter.md")
 }
 
 const TWO_SECTIONS: &str = "# A\n\nA circuit, a circuit.\n\n## B\n\nAnother circuit.\n";
@@ -222,14 +210,7 @@ fn previews_appear_on_hover_focus_and_tap_in_a_real_browser() {
         "A model that rewrites activations as a sparse combination of learned directions."
     );
 
-    let center = |b: &mut Browser, selector: &str| {
-        let v = b.eval(&format!(
-            "(() => {{ const r = document.querySelector({selector:?}).getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; }})()"
-        ));
-        (v[0].as_f64().unwrap(), v[1].as_f64().unwrap())
-    };
-    let (x, y) = center(&mut b, "main a.term[data-term='sae']");
-    b.mouse_move(x, y);
+    b.hover("main a.term[data-term='sae']");
     let shown = b.wait_for("document.querySelector('.terms-preview')?.innerText");
     let shown = shown.as_str().unwrap();
     assert!(shown.starts_with("Sparse autoencoder (SAE)"), "{shown}");
@@ -242,15 +223,7 @@ fn previews_appear_on_hover_focus_and_tap_in_a_real_browser() {
     b.wait_for("document.querySelector('.terms-preview') === null");
 
     // Keyboard: Tab until a term link has focus; its preview opens and Escape closes it.
-    let mut focused = false;
-    for _ in 0..100 {
-        b.press_tab();
-        if b.eval("document.activeElement.matches('main a.term')") == serde_json::json!(true) {
-            focused = true;
-            break;
-        }
-    }
-    assert!(focused, "Tab never reached a term link");
+    b.tab_to("main a.term");
     b.wait_for("document.querySelector('.terms-preview')?.innerText");
     assert_eq!(
         b.eval("document.activeElement.getAttribute('aria-describedby')"),
@@ -261,7 +234,7 @@ fn previews_appear_on_hover_focus_and_tap_in_a_real_browser() {
     b.wait_for("document.querySelector('.terms-preview') === null");
 
     // Touch: the first tap shows the preview instead of following the link.
-    let (x, y) = center(&mut b, "main a.term[data-term='circuit']");
+    let (x, y) = b.center("main a.term[data-term='circuit']");
     b.tap(x, y);
     let shown = b.wait_for("document.querySelector('.terms-preview')?.innerText");
     assert!(
@@ -281,11 +254,5 @@ fn previews_appear_on_hover_focus_and_tap_in_a_real_browser() {
     b.tap(x, y);
     b.wait_for("location.pathname.endsWith('/glossary.html') && location.hash === '#circuit'");
 
-    assert_eq!(b.errors(), Vec::<String>::new(), "console errors");
-    let outside: Vec<String> = b
-        .requests()
-        .into_iter()
-        .filter(|u| !u.starts_with(&server.origin) && !u.starts_with("data:"))
-        .collect();
-    assert_eq!(outside, Vec::<String>::new(), "requests leaving localhost");
+    b.assert_clean(&server.origin);
 }
