@@ -261,3 +261,28 @@ citation-style = \"numeric\"",
     let second = refs.find("ref-bricken2023monosemanticity").unwrap();
     assert!(first < second);
 }
+
+#[test]
+fn bad_recent_papers_options_are_warnings_at_their_place() {
+    let diags = diagnostics(|root| {
+        std::fs::write(
+            root.join("src/whats-new.md"),
+            "# New\n\n{{#recent-papers limit=many since=soon window=\"forever\" tgas=sae}}\n",
+        )
+        .unwrap();
+    });
+    let all: Vec<String> = diags
+        .iter()
+        .map(shown)
+        .filter(|d| d.contains("whats-new"))
+        .collect();
+    assert_eq!(
+        all,
+        [
+            "warning: unknown option `tgas` in `{{#recent-papers}}` is ignored @ src/whats-new.md:3:57",
+            "warning: `limit=many` is not a number @ src/whats-new.md:3:18",
+            "warning: `since=soon` is not a date @ src/whats-new.md:3:29",
+            "warning: `window=forever` is not a duration @ src/whats-new.md:3:40",
+        ]
+    );
+}

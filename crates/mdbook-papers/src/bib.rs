@@ -134,6 +134,10 @@ pub fn load(
                 _ => {
                     let key = entry_key(source);
                     let prefix = strings.len();
+                    // Entry-level diagnostics point at the entry's `@`.
+                    let entry_at = || {
+                        Location::in_text(&shown, &index, block.range.start..block.range.start + 1)
+                    };
                     // `biblatex` follows `crossref`/`xdata` recursively and overflows its stack on
                     // a cycle, so links are read from the raw entry (no resolution) first.
                     let links = parents(source);
@@ -142,11 +146,7 @@ pub fn load(
                             Diagnostic::warning(format!(
                                 "{key}: `crossref` points to the entry itself; the entry is skipped"
                             ))
-                            .at(Location::in_text(
-                                &shown,
-                                &index,
-                                block.range.start..block.range.start + 1,
-                            ))
+                            .at(entry_at())
                             .help("point `crossref` at the parent entry's key"),
                         );
                         continue;
@@ -164,11 +164,7 @@ pub fn load(
                                     Diagnostic::warning(format!(
                                         "duplicate key `{key}`; the first definition is used"
                                     ))
-                                    .at(Location::in_text(
-                                        &shown,
-                                        &index,
-                                        block.range.start..block.range.start + 1,
-                                    ))
+                                    .at(entry_at())
                                     .related(
                                         Location::in_text(
                                             &first_file,

@@ -221,39 +221,34 @@ fn recent(
                 .collect()
         })
         .unwrap_or_default();
-    let limit = match d.get("limit") {
-        Some(a) => a.value.parse().unwrap_or_else(|_| {
-            diags.push(
-                Diagnostic::warning(format!("`limit={}` is not a number", a.value))
-                    .at(at(a.range.clone()))
-                    .help("write e.g. limit=5"),
-            );
-            cx.settings.recent_limit
-        }),
-        None => cx.settings.recent_limit,
-    };
-    let since = d.get("since").and_then(|a| {
-        let parsed = parse_day(&a.value);
-        if parsed.is_none() {
-            diags.push(
-                Diagnostic::warning(format!("`since={}` is not a date", a.value))
-                    .at(at(a.range.clone()))
-                    .help("write since=YYYY or since=YYYY-MM"),
-            );
-        }
-        parsed
-    });
-    let window = d.get("window").and_then(|a| {
-        let parsed = parse_window(&a.value);
-        if parsed.is_none() {
-            diags.push(
-                Diagnostic::warning(format!("`window=\"{}\"` is not a duration", a.value))
-                    .at(at(a.range.clone()))
-                    .help("write e.g. window=\"24 months\" or window=\"2 years\""),
-            );
-        }
-        parsed
-    });
+    let limit = option(
+        d,
+        "limit",
+        "a number",
+        "limit=5",
+        |v| v.parse().ok(),
+        at,
+        diags,
+    )
+    .unwrap_or(cx.settings.recent_limit);
+    let since = option(
+        d,
+        "since",
+        "a date",
+        "since=2024 or since=2024-05",
+        parse_day,
+        at,
+        diags,
+    );
+    let window = option(
+        d,
+        "window",
+        "a duration",
+        "window=\"24 months\" or window=\"2 years\"",
+        parse_window,
+        at,
+        diags,
+    );
     let section = recent_section(
         &tags,
         limit,
@@ -270,6 +265,29 @@ fn recent(
         );
     }
     section
+}
+
+/// The value of directive option `key`, parsed; a value that does not parse is a warning
+/// (saying it is not `what`, with an `example`) and counts as absent.
+fn option<T>(
+    d: &Directive<'_>,
+    key: &str,
+    what: &str,
+    example: &str,
+    parse: impl Fn(&str) -> Option<T>,
+    at: &mut impl FnMut(Range<usize>) -> Location,
+    diags: &mut Diagnostics,
+) -> Option<T> {
+    let arg = d.get(key)?;
+    let parsed = parse(&arg.value);
+    if parsed.is_none() {
+        diags.push(
+            Diagnostic::warning(format!("`{key}={}` is not {what}", arg.value))
+                .at(at(arg.range.clone()))
+                .help(format!("write e.g. {example}")),
+        );
+    }
+    parsed
 }
 
 pub fn recent_section(
