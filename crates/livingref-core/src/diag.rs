@@ -138,6 +138,38 @@ impl Diagnostic {
         self
     }
 
+    /// The diagnostic as JSON for tools (`check --format json`): `severity`, `message`,
+    /// `file`/`line`/`column` (absent when unknown; line and column are 1-based), `help`,
+    /// and `related` places with their notes.
+    pub fn to_json(&self) -> serde_json::Value {
+        fn place(loc: &Location) -> serde_json::Map<String, serde_json::Value> {
+            let mut map = serde_json::Map::new();
+            map.insert("file".into(), loc.file.to_string_lossy().into());
+            if loc.line > 0 {
+                map.insert("line".into(), loc.line.into());
+                map.insert("column".into(), loc.col.into());
+            }
+            map
+        }
+        let mut map = self.location.as_ref().map(place).unwrap_or_default();
+        map.insert("severity".into(), self.severity.label().into());
+        map.insert("message".into(), self.message.clone().into());
+        if let Some(help) = &self.help {
+            map.insert("help".into(), help.clone().into());
+        }
+        let related: Vec<serde_json::Value> = self
+            .related
+            .iter()
+            .map(|(loc, note)| {
+                let mut p = place(loc);
+                p.insert("message".into(), note.clone().into());
+                p.into()
+            })
+            .collect();
+        map.insert("related".into(), related.into());
+        map.into()
+    }
+
     /// Renders the diagnostic rustc-style. `origin` names the plugin (`terms`, `papers`, …) so a
     /// reader of mdBook's interleaved output knows which preprocessor spoke.
     pub fn render(&self, origin: &str, style: Style) -> String {

@@ -4,6 +4,9 @@
 //!
 //! | module | holds |
 //! |---|---|
+//! | [`check`] | `mdbook-NAME check`: a build's diagnostics without building |
+//! | [`book_dir`] | a book read from its folder as mdBook reads it, for subcommands |
+//! | [`pipeline`] | mdBook's preprocessor order, and running the ones before a plugin |
 //! | [`protocol`] | the [`Plugin`] trait, `supports`, the JSON run loop, the version gate, exit codes |
 //! | [`config`] | typed `[preprocessor.NAME]` settings; unknown keys and wrong types as diagnostics |
 //! | [`diag`] | [`Diagnostic`]s with `file:line:col`, rendered like rustc; `strict` |
@@ -14,11 +17,14 @@
 //! | [`i18n`] | the book's language |
 
 pub mod assets;
+pub mod book_dir;
+pub mod check;
 pub mod config;
 pub mod diag;
 pub mod html;
 pub mod i18n;
 pub mod markdown;
+pub mod pipeline;
 pub mod protocol;
 pub mod span;
 

@@ -13,6 +13,7 @@
 //! [`InProcess`] runs the same code as an in-process [`Preprocessor`] (used by tests through
 //! `mdbook-driver`).
 
+use crate::check::Purpose;
 use crate::config::{self, Loaded};
 use crate::diag::{Diagnostic, Diagnostics, Location, Outcome, Style, display_path};
 use crate::i18n::Lang;
@@ -79,6 +80,8 @@ pub struct Run<'a, S> {
     /// The Markdown options the HTML renderer will parse with.
     pub markdown: ParseOptions,
     pub diagnostics: Diagnostics,
+    /// A build, or `check` (which wants maintainer lints too).
+    pub purpose: Purpose,
 }
 
 impl<S> Run<'_, S> {
@@ -117,6 +120,16 @@ pub struct Processed {
 /// Loads settings and runs `plugin` on `book`; pure apart from reading `book.toml` for
 /// diagnostic positions. Both [`main`] and [`InProcess`] go through here.
 pub fn process<P: Plugin>(plugin: &P, ctx: &PreprocessorContext, book: Book) -> Processed {
+    process_for(plugin, ctx, book, Purpose::Build)
+}
+
+/// [`process`] for a given [`Purpose`] (`check` runs the same code as a build).
+pub fn process_for<P: Plugin>(
+    plugin: &P,
+    ctx: &PreprocessorContext,
+    book: Book,
+    purpose: Purpose,
+) -> Processed {
     let mut diagnostics = Diagnostics::new();
     let table = match ctx
         .config
@@ -157,6 +170,7 @@ pub fn process<P: Plugin>(plugin: &P, ctx: &PreprocessorContext, book: Book) -> 
         lang: Lang::of_book(&ctx.config),
         markdown: ParseOptions::from_config(&ctx.config),
         diagnostics,
+        purpose,
     };
     let book = plugin.run(&mut run, book);
     let book = (run.diagnostics.outcome(strict) == Outcome::Success).then_some(book);
@@ -198,6 +212,7 @@ pub fn main<P: Plugin>(plugin: P) -> ExitCode {
             ExitCode::from(EXIT_USAGE)
         }
         [] => ExitCode::from(run_stdio(&plugin)),
+        ["check", rest @ ..] => crate::check::command(&plugin, rest),
         other => plugin.command(other).unwrap_or_else(|| {
             eprintln!(
                 "error: unexpected arguments `{}`\n\n{}",
@@ -301,7 +316,7 @@ fn help<P: Plugin>() -> String {
          Usage:\n    \
          {bin}                      read mdBook's [context, book] JSON on stdin, write the book to stdout\n    \
          {bin} supports <renderer>  exit 0 if <renderer> is supported, 1 if not\n    \
-         {bin} --help | --version\n{commands}\n\
+         {bin} --help | --version\n{check}{commands}\n\
          Exit codes:\n    \
          0  success (warnings, if any, are printed on stderr)\n    \
          1  the book has errors, or warnings with `strict = true`; nothing is written\n    \
@@ -309,6 +324,7 @@ fn help<P: Plugin>() -> String {
         version = P::VERSION,
         about = P::ABOUT,
         commands = P::COMMANDS_HELP,
+        check = crate::check::help(bin),
     )
 }
 

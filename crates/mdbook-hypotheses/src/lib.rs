@@ -1,14 +1,12 @@
 //! `mdbook-hypotheses`: a field's open questions kept as data.
 //!
-//! One run: find every ```` ```hypothesis ```` block ([`find_blocks`]) and read it
+//! One run: find every ```` ```hypothesis ```` block ([`livingref_core::markdown::fenced_blocks`]) and read it
 //! ([`card`]); check the book as a whole ([`check`]: unique ids, parents, cycles, citations
 //! against the papers bibliography, status consistency); then replace each block with a card
 //! and each `{{#hypotheses …}}` with a summary table ([`render`]). `mdbook-hypotheses export`
 //! prints every card as JSON.
 
-use livingref_core::markdown::{
-    Directive, Edit, ParseOptions, ScanOptions, pulldown_cmark, scan, splice,
-};
+use livingref_core::markdown::{Directive, Edit, ParseOptions, ScanOptions, scan, splice};
 use livingref_core::mdbook_preprocessor::book::Book;
 use livingref_core::span::LineIndex;
 use livingref_core::{Diagnostic, Diagnostics, Lang, Location, Plugin, Run};
@@ -171,7 +169,7 @@ pub fn read_cards(
     markdown: &ParseOptions,
     diags: &mut Diagnostics,
 ) -> Vec<Card> {
-    find_blocks(content, markdown)
+    livingref_core::markdown::fenced_blocks(content, "hypothesis", markdown)
         .into_iter()
         .filter_map(|(block, body)| {
             let src = card::Source {
@@ -185,35 +183,6 @@ pub fn read_cards(
             card::parse(&src, statuses, diags)
         })
         .collect()
-}
-
-/// Fenced code blocks whose info string starts with `hypothesis`: (whole block, body).
-pub fn find_blocks(content: &str, markdown: &ParseOptions) -> Vec<(Range<usize>, Range<usize>)> {
-    use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
-    let mut out = Vec::new();
-    let mut current: Option<(Range<usize>, Option<Range<usize>>)> = None;
-    for (event, range) in markdown.parser(content).into_offset_iter() {
-        match event {
-            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
-                if info.split_whitespace().next() == Some("hypothesis") =>
-            {
-                current = Some((range, None));
-            }
-            Event::Text(_) => {
-                if let Some((_, body)) = current.as_mut() {
-                    *body = Some(body.as_ref().map_or(range.clone(), |b| b.start..range.end));
-                }
-            }
-            Event::End(TagEnd::CodeBlock) => {
-                if let Some((block, body)) = current.take() {
-                    let body = body.unwrap_or(block.start..block.start);
-                    out.push((block, body));
-                }
-            }
-            _ => {}
-        }
-    }
-    out
 }
 
 /// `{{#hypotheses status= tags= kind= columns= sort=}}`.

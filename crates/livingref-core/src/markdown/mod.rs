@@ -22,6 +22,7 @@ pub use splice::{Edit, SpliceError, splice};
 
 use mdbook_markdown::MarkdownOptions;
 pub use mdbook_markdown::pulldown_cmark;
+use std::ops::Range;
 
 /// The parser switches mdBook's HTML renderer uses (`[output.html]` `smart-punctuation`,
 /// `definition-lists`, `admonitions`; all on by default). Plugins must parse with the same
@@ -70,4 +71,38 @@ impl ParseOptions {
         md.admonitions = self.admonitions;
         mdbook_markdown::new_cmark_parser(text, &md)
     }
+}
+
+/// Fenced code blocks whose info string's first word is `info` (```` ```hypothesis ````):
+/// (whole block, body) byte ranges, as mdBook's parser sees them.
+pub fn fenced_blocks(
+    content: &str,
+    info: &str,
+    markdown: &ParseOptions,
+) -> Vec<(Range<usize>, Range<usize>)> {
+    use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
+    let mut out = Vec::new();
+    let mut current: Option<(Range<usize>, Option<Range<usize>>)> = None;
+    for (event, range) in markdown.parser(content).into_offset_iter() {
+        match event {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(word)))
+                if word.split_whitespace().next() == Some(info) =>
+            {
+                current = Some((range, None));
+            }
+            Event::Text(_) => {
+                if let Some((_, body)) = current.as_mut() {
+                    *body = Some(body.as_ref().map_or(range.clone(), |b| b.start..range.end));
+                }
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some((block, body)) = current.take() {
+                    let body = body.unwrap_or(block.start..block.start);
+                    out.push((block, body));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
