@@ -10,6 +10,7 @@
 mod browser;
 mod flagship;
 mod hypotheses;
+mod maintainer;
 mod papers;
 mod passthrough;
 mod protocol;

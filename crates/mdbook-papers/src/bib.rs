@@ -58,41 +58,44 @@ pub fn load(
     display: impl Fn(&Path) -> PathBuf,
     diags: &mut Diagnostics,
 ) -> Bibliography {
+    let mut texts = Vec::new();
+    for file in files {
+        let path = root.join(file);
+        let shown = display(&path);
+        match std::fs::read(&path) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => texts.push((shown, text)),
+                Err(err) => diags.push(
+                    Diagnostic::error(format!(
+                        "bibliography is not valid UTF-8 (byte {})",
+                        err.utf8_error().valid_up_to()
+                    ))
+                    .at(Location::file(&shown))
+                    .help("save the file as UTF-8"),
+                ),
+            },
+            Err(err) => diags.push(
+                Diagnostic::error(format!(
+                    "cannot read bibliography `{}`: {err}",
+                    shown.display()
+                ))
+                .at(Location::file("book.toml"))
+                .help("fix the path in `bibliography` (it is relative to the book root)"),
+            ),
+        }
+    }
+    parse(texts, diags)
+}
+
+/// Parses BibTeX texts, each named as diagnostics should name it, in order (a leading
+/// byte-order mark is dropped). `@string` macros of earlier texts serve later ones.
+pub fn parse(texts: Vec<(PathBuf, String)>, diags: &mut Diagnostics) -> Bibliography {
     let mut strings = String::new();
     let mut sources: Vec<(PathBuf, String)> = Vec::new();
     let mut good: Vec<(usize, Range<usize>, String)> = Vec::new(); // (file, range, key)
     let mut first_seen: HashMap<String, (usize, Range<usize>)> = HashMap::new();
     let mut links_of: HashMap<String, Vec<String>> = HashMap::new();
-    for file in files {
-        let path = root.join(file);
-        let shown = display(&path);
-        let text = match std::fs::read(&path) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => text,
-                Err(err) => {
-                    diags.push(
-                        Diagnostic::error(format!(
-                            "bibliography is not valid UTF-8 (byte {})",
-                            err.utf8_error().valid_up_to()
-                        ))
-                        .at(Location::file(&shown))
-                        .help("save the file as UTF-8"),
-                    );
-                    continue;
-                }
-            },
-            Err(err) => {
-                diags.push(
-                    Diagnostic::error(format!(
-                        "cannot read bibliography `{}`: {err}",
-                        shown.display()
-                    ))
-                    .at(Location::file("book.toml"))
-                    .help("fix the path in `bibliography` (it is relative to the book root)"),
-                );
-                continue;
-            }
-        };
+    for (shown, text) in texts {
         let text = text
             .strip_prefix('\u{feff}')
             .map(str::to_owned)
@@ -263,8 +266,9 @@ pub fn load(
         let line = indexes[file].line_col(range.start).line;
         let mut paper = Paper::from_entry(entry, shown.clone(), line);
         // Copy-BibTeX gives the entry as the maintainer wrote it, not a re-serialization.
-        if let Some(original) = text.get(range) {
+        if let Some(original) = text.get(range.clone()) {
             paper.bibtex = original.to_owned();
+            paper.span = range;
         }
         bibliography
             .by_key

@@ -7,15 +7,20 @@
 //! "Recent" is measured from a pinned date ([`today`]).
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
+use livingref_core::check::Purpose;
 use livingref_core::mdbook_preprocessor::book::Book;
 use livingref_core::{Diagnostic, Location, Plugin, Run};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 
+pub mod add;
 pub mod bib;
 pub mod chapter;
 pub mod cite;
+pub mod identity;
+pub mod lint;
+pub mod normalize;
 pub mod paper;
 pub mod render;
 pub mod today;
@@ -69,6 +74,14 @@ impl Plugin for Papers {
     const VERSION: &'static str = env!("CARGO_PKG_VERSION");
     const ABOUT: &'static str = "recent papers, citations and bibliographies from BibTeX";
     type Settings = Settings;
+    const COMMANDS_HELP: &'static str = add::HELP;
+
+    fn command(&self, args: &[&str]) -> Option<std::process::ExitCode> {
+        match args {
+            ["add", rest @ ..] => Some(add::command(rest)),
+            _ => None,
+        }
+    }
 
     /// Every renderer: all output is HTML that renderers pass through; the copy buttons and
     /// their script are added for the HTML renderer only.
@@ -93,6 +106,8 @@ impl Plugin for Papers {
             shown,
             &mut run.diagnostics,
         );
+        lint::duplicates(&bibliography, &mut run.diagnostics);
+        let checking = run.purpose == Purpose::Check;
         let topics = match topic_globs(&run.settings.topics) {
             Ok(t) => t,
             Err(message) => {
@@ -129,24 +144,10 @@ impl Plugin for Papers {
                 ch.content = new;
             }
         });
-        if run.settings.warn_unused {
-            for paper in bibliography
-                .papers
-                .iter()
-                .filter(|p| !cited.contains(&p.key))
-            {
-                run.diagnostics.push(
-                    Diagnostic::warning(format!("`{}` is cited nowhere in the book", paper.key))
-                        .at(Location {
-                            file: paper.file.clone(),
-                            line: paper.line,
-                            col: 1,
-                            width: 1,
-                            source_line: None,
-                        })
-                        .help("cite it with {{#cite key}} or [@key], or remove it"),
-                );
-            }
+        if checking {
+            lint::maintainer(&bibliography, &cited, &mut run.diagnostics);
+        } else if run.settings.warn_unused {
+            lint::unused(&bibliography, &cited, &mut run.diagnostics);
         }
         book
     }

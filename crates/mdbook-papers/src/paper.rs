@@ -39,6 +39,9 @@ impl Author {
     }
 }
 
+/// The title shown for an entry without one.
+pub const UNTITLED: &str = "(untitled)";
+
 #[derive(Debug, Clone)]
 pub struct Paper {
     pub key: String,
@@ -63,6 +66,8 @@ pub struct Paper {
     pub bibtex: String,
     pub file: PathBuf,
     pub line: usize,
+    /// Byte range of the entry in its file (after a byte-order mark, if any).
+    pub span: std::ops::Range<usize>,
 }
 
 impl Paper {
@@ -79,7 +84,7 @@ impl Paper {
         };
         let (title, title_html) = field("title")
             .map(|c| render_chunks(&c))
-            .unwrap_or_else(|| ("(untitled)".into(), "(untitled)".into()));
+            .unwrap_or_else(|| (UNTITLED.into(), UNTITLED.into()));
         let (authors, more_authors) = match entry.author() {
             Ok(people) => {
                 let more = people
@@ -163,6 +168,7 @@ impl Paper {
                 .unwrap_or_else(|_| entry.to_biblatex_string()),
             file,
             line,
+            span: 0..0,
         }
     }
 

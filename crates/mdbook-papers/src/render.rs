@@ -258,6 +258,7 @@ mod tests {
             bibtex: String::new(),
             file: PathBuf::new(),
             line: 1,
+            span: 0..0,
         }
     }
 
