@@ -335,3 +335,31 @@ fn check_sees_chapters_after_the_plugins_that_run_first() {
         assert_eq!(code, 0, "{plugin}: {stderr}");
     }
 }
+
+#[test]
+fn arxiv_ids_in_urls_and_dois_become_eprint_fields() {
+    let dir = copy_fixture("maintainer");
+    for (input, eprint) in [
+        (
+            "@misc{s1, author={Lee, A}, title={From a URL}, year=2024, url={https://arxiv.org/pdf/2406.04093v2.pdf}}",
+            "2406.04093",
+        ),
+        (
+            "@article{s2, author={Lee, A}, title={From a DOI}, year=2024, doi={10.48550/arXiv.2501.00001}}",
+            "2501.00001",
+        ),
+        (
+            "@article{s3, author={Lee, A}, title={From Scholar}, year=2024, journal={arXiv preprint arXiv:2502.00002}}",
+            "2502.00002",
+        ),
+    ] {
+        let (code, stdout, stderr) = add(dir.path(), &["--dry-run"], input);
+        assert_eq!(code, 0, "{stderr}");
+        assert!(
+            stdout.contains(&format!(
+                "  eprint        = {{{eprint}}},\n  archivePrefix = {{arXiv}}"
+            )),
+            "{input}\n{stdout}"
+        );
+    }
+}
