@@ -303,6 +303,18 @@ impl Browser {
         (v[0].as_f64().unwrap(), v[1].as_f64().unwrap())
     }
 
+    /// A left click with the mouse on the first element matching `selector`.
+    pub(crate) fn click(&mut self, selector: &str) {
+        let (x, y) = self.center(selector);
+        self.mouse_move(x, y);
+        for kind in ["mousePressed", "mouseReleased"] {
+            self.call(
+                "Input.dispatchMouseEvent",
+                json!({"type": kind, "x": x, "y": y, "button": "left", "clickCount": 1}),
+            );
+        }
+    }
+
     /// Moves the mouse onto the first element matching `selector`.
     pub(crate) fn hover(&mut self, selector: &str) {
         let (x, y) = self.center(selector);

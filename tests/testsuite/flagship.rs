@@ -69,6 +69,18 @@ fn every_internal_link_and_anchor_resolves() {
     let mut broken = Vec::new();
     for page in &pages {
         let html = std::fs::read_to_string(page).unwrap();
+        // Markdown must not reach inside rendered math: an `<em>` made from the `_` of a
+        // formula's TeX annotation ends the <math> element and prints the TeX as text.
+        for (at, _) in html.match_indices("<annotation") {
+            let tex = &html[at..];
+            let tex = &tex[tex.find('>').unwrap() + 1..tex.find("</annotation>").unwrap()];
+            if tex.contains('<') {
+                broken.push(format!(
+                    "{}: Markdown inside math: {tex}",
+                    page.strip_prefix(&out).unwrap().display()
+                ));
+            }
+        }
         for href in attribute_values(&html, "href") {
             let href = href.replace("&amp;", "&");
             if href.contains("://")
@@ -151,4 +163,71 @@ fn flagship_builds_without_warnings() {
         let shown: Vec<&str> = diags.iter().map(|d| d.message.as_str()).collect();
         assert!(shown.is_empty(), "{name}: {shown:#?}");
     }
+}
+
+/// The flagship as a reader meets it, in headless Chromium: term and citation previews, a
+/// hypothesis-table row leading to its card, math rendered as MathML, and nothing loaded from
+/// outside the book. Screenshots land in `target/browser/`.
+#[test]
+fn flagship_works_in_a_real_browser() {
+    use crate::browser::{Browser, StaticServer};
+    let dir = flagship();
+    load(dir.path(), Mode::InProcess).build().unwrap();
+    let server = StaticServer::start(&dir.path().join("target/book"));
+    let mut b = Browser::launch();
+
+    // A hypothesis-table row links to its card, on the same page.
+    b.open(&format!("{}/hypotheses.html", server.origin));
+    let row = "main table a[href$='#superposition']";
+    assert_eq!(
+        b.eval(&format!(
+            "document.querySelector({row:?}).closest('tr') !== null"
+        )),
+        true
+    );
+    b.click(row);
+    b.wait_for(
+        "location.hash === '#superposition' && \
+         Math.abs(document.getElementById('superposition').getBoundingClientRect().top) < 120",
+    );
+    let card = b.eval("document.getElementById('superposition').innerText");
+    assert!(card.as_str().unwrap().contains("Superposition"), "{card}");
+    b.screenshot("flagship-hypothesis-card");
+
+    // Math is MathML, laid out by the browser itself.
+    b.open(&format!("{}/transformers.html", server.origin));
+    let formulas = b.eval("document.querySelectorAll('main .katex math').length");
+    assert!(formulas.as_u64().unwrap() >= 5, "{formulas}");
+    let display = "document.querySelector('main math[display=\"block\"]')";
+    b.eval(&format!("{display}.scrollIntoView()"));
+    let width = b.eval(&format!("{display}.getBoundingClientRect().width"));
+    assert!(
+        width.as_f64().unwrap() > 40.0,
+        "display math is {width}px wide"
+    );
+    assert_eq!(
+        b.eval("document.querySelector('main').innerText.includes('\\\\sum')"),
+        false,
+        "TeX source leaked into the page"
+    );
+    b.screenshot("flagship-math");
+
+    // A glossary term's preview on hover and on keyboard focus, a citation's on hover.
+    b.open(&format!("{}/methods.html", server.origin));
+    b.hover("main a.term");
+    let shown = b.wait_for("document.querySelector('.terms-preview')?.innerText");
+    assert!(!shown.as_str().unwrap().trim().is_empty());
+    b.screenshot("flagship-term-hover");
+    b.mouse_move(5.0, 790.0);
+    b.wait_for("document.querySelector('.terms-preview') === null");
+    b.tab_to("main a.term");
+    b.wait_for("document.querySelector('.terms-preview')?.innerText");
+    b.eval("document.activeElement.blur()");
+    b.wait_for("document.querySelector('.terms-preview') === null");
+    b.hover("main a.cite");
+    let cited = b.wait_for("document.querySelector('.papers-preview')?.innerText");
+    assert!(cited.as_str().unwrap().contains("20"), "{cited}");
+    b.screenshot("flagship-citation-hover");
+
+    b.assert_clean(&server.origin);
 }

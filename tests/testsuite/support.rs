@@ -67,6 +67,12 @@ pub(crate) fn load(root: &Path, mode: Mode) -> MDBook {
             }
         }
     }
+    // A book with math uses the pinned mdbook-katex that `cargo xtask` installs.
+    if config.contains_key("preprocessor.katex") {
+        config
+            .set("preprocessor.katex.command", katex().to_str().unwrap())
+            .unwrap();
+    }
     let configured = |name: &str| config.contains_key(&format!("preprocessor.{name}"));
     let (hypotheses, papers, terms) = (
         configured("hypotheses"),
@@ -88,6 +94,35 @@ pub(crate) fn load(root: &Path, mode: Mode) -> MDBook {
         }
     }
     md
+}
+
+/// The pinned mdbook-katex, installed into the per-user cache on first use (about a minute
+/// and a half of compiling, once per machine).
+pub(crate) fn katex() -> PathBuf {
+    static PATH: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    PATH.get_or_init(|| {
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let out = Command::new(cargo)
+            .args([
+                "run",
+                "--quiet",
+                "--package",
+                "xtask",
+                "--",
+                "tool-path",
+                "mdbook-katex",
+            ])
+            .current_dir(repo_root())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "installing mdbook-katex failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        PathBuf::from(String::from_utf8(out.stdout).unwrap().trim())
+    })
+    .clone()
 }
 
 /// The book after all preprocessors (mdBook's own included) ran, as the markdown renderer sees it.

@@ -3,6 +3,8 @@
 //! * `cargo xtask book`  — build the flagship book into `target/book/`
 //! * `cargo xtask serve` — serve it on <http://localhost:3000> and rebuild on change
 //! * `cargo xtask mdbook -- ARGS` — run the pinned mdBook with any arguments
+//! * `cargo xtask tool-path mdbook|mdbook-katex` — print the pinned tool's path, installing it
+//!   first if needed (the test suite uses this)
 
 mod mdbook;
 
@@ -20,7 +22,16 @@ fn main() -> ExitCode {
                 .map(String::as_str)
                 .collect::<Vec<_>>(),
         ),
-        _ => Err("usage: cargo xtask book | serve | mdbook -- ARGS".into()),
+        Some("tool-path") => {
+            let tool = match args.get(1).map(String::as_str) {
+                Some("mdbook") => Ok(&mdbook::MDBOOK),
+                Some("mdbook-katex") => Ok(&mdbook::KATEX),
+                _ => Err("usage: cargo xtask tool-path mdbook|mdbook-katex".to_owned()),
+            };
+            tool.and_then(mdbook::find_or_install)
+                .map(|path| println!("{}", path.display()))
+        }
+        _ => Err("usage: cargo xtask book | serve | mdbook -- ARGS | tool-path TOOL".into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

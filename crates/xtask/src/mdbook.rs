@@ -1,4 +1,5 @@
-//! Finds (or installs) the pinned mdBook and runs it on the flagship book.
+//! Finds (or installs) the pinned mdBook and math preprocessor, and runs mdBook on the
+//! flagship book.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -27,9 +28,16 @@ pub(crate) fn run(args: &[&str]) -> Result<(), String> {
     ]);
     status(build.current_dir(&root), "building the plugins")?;
 
-    let mdbook = find_or_install()?;
+    let mdbook = find_or_install(&MDBOOK)?;
+    // book.toml names `mdbook-katex`; the pinned copy goes first on PATH.
+    let katex = find_or_install(&KATEX)?;
+    let mut path: Vec<PathBuf> = katex.parent().map(Path::to_path_buf).into_iter().collect();
+    path.extend(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    ));
+    let path = std::env::join_paths(path).map_err(|e| e.to_string())?;
     let mut cmd = Command::new(&mdbook);
-    cmd.args(args).current_dir(&root);
+    cmd.args(args).current_dir(&root).env("PATH", path);
     status(&mut cmd, "mdbook")?;
     if args.first() == Some(&"build") {
         println!(
@@ -40,25 +48,51 @@ pub(crate) fn run(args: &[&str]) -> Result<(), String> {
     Ok(())
 }
 
-/// `$MDBOOK` if set; else an `mdbook` on `PATH` of the pinned version; else the copy this
-/// task installed before; else `cargo install` it (once per machine, a few minutes) into a
-/// per-user cache, never over a user's own `mdbook`.
-fn find_or_install() -> Result<PathBuf, String> {
-    if let Some(path) = std::env::var_os("MDBOOK") {
+/// A tool the book is built with, pinned to one version.
+pub(crate) struct Tool {
+    /// The executable, and the crate that provides it.
+    pub(crate) binary: &'static str,
+    pub(crate) version: &'static str,
+    /// An environment variable that points at a copy to use instead.
+    pub(crate) env: &'static str,
+}
+
+/// mdBook itself.
+pub(crate) const MDBOOK: Tool = Tool {
+    binary: "mdbook",
+    version: MDBOOK_VERSION,
+    env: "MDBOOK",
+};
+
+/// The math preprocessor of the flagship book: renders `$…$` to MathML at build time, so
+/// pages need no script, stylesheet or font from elsewhere.
+pub(crate) const KATEX: Tool = Tool {
+    binary: "mdbook-katex",
+    version: "0.10.0",
+    env: "MDBOOK_KATEX",
+};
+
+/// The tool's environment variable if set; else the binary on `PATH` if it is the pinned
+/// version; else the copy this task installed before; else `cargo install` it (once per
+/// machine, a few minutes) into a per-user cache, never over a user's own copy.
+pub(crate) fn find_or_install(tool: &Tool) -> Result<PathBuf, String> {
+    if let Some(path) = std::env::var_os(tool.env) {
         return Ok(PathBuf::from(path));
     }
-    if version_of(Path::new("mdbook")).as_deref() == Some(MDBOOK_VERSION) {
-        return Ok(PathBuf::from("mdbook"));
+    if version_of(Path::new(tool.binary)).as_deref() == Some(tool.version) {
+        return Ok(PathBuf::from(tool.binary));
     }
-    let cache = cache_dir().join(format!("mdbook-{MDBOOK_VERSION}"));
+    let cache = cache_dir().join(format!("{}-{}", tool.binary, tool.version));
     let bin = cache
         .join("bin")
-        .join(format!("mdbook{}", std::env::consts::EXE_SUFFIX));
-    if version_of(&bin).as_deref() == Some(MDBOOK_VERSION) {
+        .join(format!("{}{}", tool.binary, std::env::consts::EXE_SUFFIX));
+    if version_of(&bin).as_deref() == Some(tool.version) {
         return Ok(bin);
     }
     eprintln!(
-        "xtask: installing mdBook {MDBOOK_VERSION} into {} (once per machine)",
+        "xtask: installing {} {} into {} (once per machine)",
+        tool.binary,
+        tool.version,
         cache.display()
     );
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
@@ -66,14 +100,14 @@ fn find_or_install() -> Result<PathBuf, String> {
     install
         .args([
             "install",
-            "mdbook",
+            tool.binary,
             "--locked",
             "--version",
-            MDBOOK_VERSION,
-            "--root",
+            tool.version,
         ])
+        .arg("--root")
         .arg(&cache);
-    status(&mut install, "cargo install mdbook")?;
+    status(&mut install, &format!("cargo install {}", tool.binary))?;
     Ok(bin)
 }
 
