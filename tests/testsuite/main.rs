@@ -8,6 +8,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod browser;
+mod examples;
 mod flagship;
 mod hypotheses;
 mod maintainer;

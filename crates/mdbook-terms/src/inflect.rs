@@ -71,8 +71,10 @@ pub enum WordRule {
     Exact(String),
     /// One of these folded forms (English nouns).
     Forms(Vec<String>),
-    /// Russian: the folded stem plus a case ending (see the module docs).
-    Stem(String),
+    /// Russian: the folded stem plus a case ending (see the module docs). `noun`: the glossary
+    /// word is clearly a noun, so only noun endings are accepted (`нейрон` takes `нейронами`
+    /// but not the adjective `нейронная`, which Snowball stems the same).
+    Stem { stem: String, noun: bool },
     /// Case-sensitive: exactly this text, or with an English plural/possessive suffix.
     Verbatim(String),
 }
@@ -82,7 +84,7 @@ impl WordRule {
     /// search looks for.
     pub fn prefix(&self) -> String {
         match self {
-            WordRule::Exact(w) | WordRule::Stem(w) => w.clone(),
+            WordRule::Exact(w) | WordRule::Stem { stem: w, .. } => w.clone(),
             WordRule::Verbatim(w) => fold(w),
             WordRule::Forms(forms) => {
                 let mut prefix = forms[0].as_str();
@@ -114,12 +116,16 @@ impl WordRule {
                         .strip_prefix(w.as_str())
                         .is_some_and(|rest| matches!(rest, "s" | "'s" | "’s"))
             }
-            WordRule::Stem(stem) => {
+            WordRule::Stem { stem, noun } => {
                 let Some(rest) = folded.strip_prefix(stem.as_str()) else {
                     return false;
                 };
-                let ending_ok = rest.chars().count() <= 5
-                    && rest.chars().all(|c| RUSSIAN_ENDING_LETTERS.contains(c));
+                let ending_ok = if *noun {
+                    RUSSIAN_NOUN_ENDINGS.contains(&rest)
+                } else {
+                    rest.chars().count() <= 5
+                        && rest.chars().all(|c| RUSSIAN_ENDING_LETTERS.contains(c))
+                };
                 let own = stemmer.russian.stem(folded);
                 ending_ok && (own == stem.as_str() || stem.starts_with(own.as_ref()))
             }
@@ -130,6 +136,19 @@ impl WordRule {
 /// Letters that Russian noun and adjective endings are made of (including the `н`/`нн` that
 /// Snowball strips with adjectival suffixes, as in `разреженного`).
 const RUSSIAN_ENDING_LETTERS: &str = "аяоеыиуюьймхвгнъ";
+
+/// What can follow a Russian noun's Snowball stem in its six cases and two numbers (folded:
+/// `ё` is `е`). Snowball leaves a noun's stem short of the ending (`активац|ия`), so the
+/// `и`/`ь` forms are listed whole.
+const RUSSIAN_NOUN_ENDINGS: &[&str] = &[
+    "", "а", "я", "о", "е", "ы", "и", "у", "ю", "ь", "ой", "ей", "ою", "ею", "ом", "ем", "ам",
+    "ям", "ами", "ями", "ах", "ях", "ью", "ов", "ев", "ия", "ии", "ию", "ие", "ий", "ией", "ием",
+    "иям", "иями", "иях", "ья", "ьи", "ье", "ью", "ьев", "ьям", "ьями", "ьях", "ьей", "ьем",
+];
+
+/// Endings that mark a Russian dictionary form as an adjective or an adjectival noun (and
+/// also `-ие`/`-ий` nouns such as `обучение`, which keep the permissive rule).
+const ADJECTIVAL: &[&str] = &["ый", "ий", "ой", "ая", "яя", "ое", "ее", "ые", "ие"];
 
 /// The stemmers, built once per run.
 pub struct Stemmers {
@@ -168,10 +187,19 @@ pub fn rules_for(words: &[&str], opts: MatchOptions, stemmers: &Stemmers) -> Vec
             if is_cyrillic(&folded) {
                 // Adjectives agree with their noun, so every Russian word inflects.
                 let stem = stemmers.russian.stem(&folded).into_owned();
+                let noun = !ADJECTIVAL.iter().any(|e| folded.ends_with(e));
+                // Snowball sometimes reads the end of a noun as a verb ending (`токен` → `ток`);
+                // a noun keeps every letter up to its final vowel in all its forms.
+                let kept = folded.trim_end_matches(|c| "аяоеыиуюьй".contains(c));
+                let stem = if noun && kept.len() > stem.len() && kept.starts_with(&stem) {
+                    kept.to_owned()
+                } else {
+                    stem
+                };
                 return if stem.is_empty() {
                     WordRule::Exact(folded)
                 } else {
-                    WordRule::Stem(stem)
+                    WordRule::Stem { stem, noun }
                 };
             }
             if i == last {
@@ -301,6 +329,20 @@ mod tests {
             assert!(!accepts(&["цепь"], &[other]), "{other}");
         }
         assert!(!accepts(&["модель"], &["моделирование"]));
+        // A noun does not take the adjective made from it, though Snowball stems both alike.
+        for adjective in ["нейронная", "нейронной", "нейронные"] {
+            assert!(!accepts(&["нейрон"], &[adjective]), "{adjective}");
+        }
+        for noun in ["нейроны", "нейронов", "нейронами", "нейроне"] {
+            assert!(accepts(&["нейрон"], &[noun]), "{noun}");
+        }
+        // Snowball stems `токен` to `ток`, as if `-ен` were a verb ending.
+        for noun in ["токен", "токена", "токенами", "токенов"] {
+            assert!(accepts(&["токен"], &[noun]), "{noun}");
+        }
+        for other in ["ток", "токенизация", "тока"] {
+            assert!(!accepts(&["токен"], &[other]), "{other}");
+        }
     }
 
     #[test]
