@@ -10,6 +10,7 @@
 mod browser;
 mod examples;
 mod flagship;
+mod hostile;
 mod hypotheses;
 mod maintainer;
 mod papers;

@@ -108,7 +108,7 @@ pub fn card(c: &Card, parent: Option<&Card>, lang: Lang, l: &Labels) -> String {
         );
     }
     out.push_str("</div>\n\n");
-    let _ = writeln!(out, "{}\n", c.statement.trim());
+    let _ = writeln!(out, "{}\n", inert_md(c.statement.trim()));
     let mut lines = Vec::new();
     for (stance, label) in [
         (Stance::Supports, l.for_),
@@ -120,7 +120,7 @@ pub fn card(c: &Card, parent: Option<&Card>, lang: Lang, l: &Labels) -> String {
             .iter()
             .filter(|e| e.stance == stance)
             .map(|e| match &e.note {
-                Some(note) => format!("{{{{#cite {}}}}} — {}", e.cite, note.trim()),
+                Some(note) => format!("{{{{#cite {}}}}} — {}", e.cite, inert_md(note.trim())),
                 None => format!("{{{{#cite {}}}}}", e.cite),
             })
             .collect();
@@ -178,6 +178,13 @@ pub fn card(c: &Card, parent: Option<&Card>, lang: Lang, l: &Labels) -> String {
     out
 }
 
+/// Data written into Markdown: emphasis and safe links stay, raw HTML and `javascript:` links
+/// are disarmed (cards and tables carry it to other pages).
+fn inert_md(text: &str) -> String {
+    livingref_core::markdown::inert(text, &livingref_core::markdown::ParseOptions::default())
+        .into_owned()
+}
+
 fn escape_link_text(text: &str) -> String {
     text.replace('[', "\\[").replace(']', "\\]")
 }
@@ -207,17 +214,17 @@ pub fn table(cards: &[&Card], columns: &[String], here: &Path, lang: Lang, l: &L
             .map(|col| match col.as_str() {
                 "title" => format!(
                     "[{}]({}#{})",
-                    cell(&escape_link_text(&c.title)),
+                    cell(&escape_link_text(&inert_md(&c.title))),
                     relative(here, &c.chapter),
                     c.id
                 ),
                 "status" => badge(&c.status, lang),
-                "statement" => cell(&c.statement),
+                "statement" => cell(&inert_md(&c.statement)),
                 "for" => evidence_cell(c, Stance::Supports),
                 "against" => evidence_cell(c, Stance::Contests),
                 "chapter" => format!(
                     "[{}]({})",
-                    cell(&escape_link_text(&c.chapter_name)),
+                    cell(&escape_link_text(&inert_md(&c.chapter_name))),
                     relative(here, &c.chapter)
                 ),
                 "id" => format!("`{}`", c.id),

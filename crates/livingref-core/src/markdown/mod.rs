@@ -11,11 +11,13 @@
 //!    verbatim, and a chapter without edits is returned untouched.
 
 mod directive;
+mod inert;
 mod math;
 mod regions;
 mod splice;
 
 pub use directive::{Arg, Directive, DirectiveError, parse_directive};
+pub use inert::inert;
 pub use math::math_spans;
 pub use regions::{Heading, Link, Prose, ScanOptions, Scanned, scan};
 pub use splice::{Edit, SpliceError, splice};

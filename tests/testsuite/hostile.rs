@@ -1,0 +1,350 @@
+//! Hostile and broken inputs, through the compiled binaries: each gets a clear diagnostic and
+//! the documented exit code, within seconds. Never a panic, a hang, or live HTML from data.
+//! The table of cases is mirrored in the flagship's "How this book works" chapter.
+
+use crate::support::{Mode, binary, chapters, load, preprocess};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A small book with all three plugins, its bibliography and glossary.
+fn book() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("src")).unwrap();
+    // `check` runs the plugins before the one checked, as mdBook would: by their command.
+    let command = |name: &str| {
+        format!(
+            "{:?}",
+            binary(&format!("mdbook-{name}")).display().to_string()
+        )
+    };
+    std::fs::write(
+        root.join("book.toml"),
+        format!(
+            "[book]\ntitle = \"Hostile\"\n\n[preprocessor.hypotheses]\ncommand = {}\n\
+             [preprocessor.papers]\ncommand = {}\nafter = [\"hypotheses\"]\nbibliography = [\"refs.bib\"]\n\
+             [preprocessor.terms]\ncommand = {}\nafter = [\"papers\"]\n",
+            command("hypotheses"),
+            command("papers"),
+            command("terms"),
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("src/SUMMARY.md"),
+        "- [Chapter](chapter.md)\n- [Glossary](glossary.md)\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("src/chapter.md"),
+        "# Chapter\n\nA feature, cited [@good].\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("src/glossary.md"),
+        "# Glossary\n\nFeature\n: A property.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("refs.bib"),
+        "@misc{good, title = {Good}, author = {A, B}, year = 2024, keywords = {x}}\n",
+    )
+    .unwrap();
+    dir
+}
+
+/// `mdbook-PLUGIN check` on `root`, killed if it runs past 20 seconds (a hang is a failure).
+fn check(plugin: &str, root: &Path) -> (i32, String) {
+    let mut child = Command::new(binary(&format!("mdbook-{plugin}")))
+        .args(["check", "--book", root.to_str().unwrap()])
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read stderr while the child runs, or a long report would fill the pipe and stall it.
+    let mut pipe = child.stderr.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut stderr = String::new();
+        std::io::Read::read_to_string(&mut pipe, &mut stderr).unwrap();
+        stderr
+    });
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            // A signal (stack overflow, abort) has no code: report it as -1.
+            return (status.code().unwrap_or(-1), reader.join().unwrap());
+        }
+        if start.elapsed() > Duration::from_secs(20) {
+            child.kill().unwrap();
+            panic!("mdbook-{plugin} check hung on {}", root.display());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn append(path: &Path, text: &str) {
+    let mut old = std::fs::read(path).unwrap();
+    old.extend_from_slice(text.as_bytes());
+    std::fs::write(path, old).unwrap();
+}
+
+#[test]
+fn every_hostile_input_gets_its_diagnostic_and_exit_code() {
+    type Setup = fn(&Path);
+    // (what, plugin, how to break the book, exit code, text the report must contain)
+    let cases: &[(&str, &str, Setup, i32, &str)] = &[
+        (
+            "truncated BibTeX",
+            "papers",
+            |r| append(&r.join("refs.bib"), "@article{cut, title = {Half"),
+            0,
+            "entry is not closed before the end of the file",
+        ),
+        (
+            "malformed entry",
+            "papers",
+            |r| {
+                append(
+                    &r.join("refs.bib"),
+                    "@article{bad, title = {x} year = 2020}\n",
+                )
+            },
+            0,
+            "bad: ",
+        ),
+        (
+            "1 MB field",
+            "papers",
+            |r| {
+                append(
+                    &r.join("refs.bib"),
+                    &format!(
+                        "@misc{{big, title = {{{}}}, year = 2024, keywords = {{x}}}}\n",
+                        "word ".repeat(200_000)
+                    ),
+                )
+            },
+            0,
+            "`big` is cited nowhere",
+        ),
+        (
+            "10,000-deep braces",
+            "papers",
+            |r| {
+                append(
+                    &r.join("refs.bib"),
+                    &format!(
+                        "@misc{{deep, title = {{{}x{}}}, year = 2024, keywords = {{x}}}}\n",
+                        "{".repeat(10_000),
+                        "}".repeat(10_000)
+                    ),
+                )
+            },
+            0,
+            "`deep` is cited nowhere",
+        ),
+        (
+            "crossref cycle",
+            "papers",
+            |r| {
+                append(
+                    &r.join("refs.bib"),
+                    "@misc{c1, crossref = {c2}}\n@misc{c2, crossref = {c1}}\n",
+                )
+            },
+            0,
+            "`crossref` cycle between",
+        ),
+        (
+            "unknown macro",
+            "papers",
+            |r| {
+                append(
+                    &r.join("refs.bib"),
+                    "@misc{mac, title = {T}, journal = nosuchmacro, year = 2024}\n",
+                )
+            },
+            0,
+            "mac: ",
+        ),
+        (
+            "invalid UTF-8 in the bibliography",
+            "papers",
+            |r| {
+                let mut bytes = std::fs::read(r.join("refs.bib")).unwrap();
+                bytes.extend_from_slice(b"@misc{u, title = {\x80}}\n");
+                std::fs::write(r.join("refs.bib"), bytes).unwrap();
+            },
+            1,
+            "bibliography is not valid UTF-8",
+        ),
+        (
+            "BOM and CRLF",
+            "papers",
+            |r| {
+                let bib = std::fs::read_to_string(r.join("refs.bib")).unwrap();
+                std::fs::write(
+                    r.join("refs.bib"),
+                    format!("\u{feff}{}", bib.replace('\n', "\r\n")),
+                )
+                .unwrap();
+            },
+            0,
+            "papers: no problems found",
+        ),
+        (
+            "missing bibliography",
+            "papers",
+            |r| std::fs::remove_file(r.join("refs.bib")).unwrap(),
+            1,
+            "cannot read bibliography `refs.bib`",
+        ),
+        (
+            "10,000-term glossary",
+            "terms",
+            |r| {
+                let mut g = String::from("# Glossary\n\nFeature\n: A property.\n\n");
+                for i in 0..10_000 {
+                    g.push_str(&format!("Term{i} {{link=off}}\n: Definition {i}.\n\n"));
+                }
+                std::fs::write(r.join("src/glossary.md"), g).unwrap();
+            },
+            0,
+            "`Term9999` is used nowhere",
+        ),
+        (
+            "duplicate term",
+            "terms",
+            |r| append(&r.join("src/glossary.md"), "\nfeature\n: Again.\n"),
+            1,
+            "feature",
+        ),
+        (
+            "duplicate hypothesis id",
+            "hypotheses",
+            |r| {
+                append(
+                    &r.join("src/chapter.md"),
+                    "\n```hypothesis\nid = \"h\"\ntitle = \"H\"\nstatement = \"S\"\nstatus = \"open\"\n```\n\n```hypothesis\nid = \"h\"\ntitle = \"H2\"\nstatement = \"S\"\nstatus = \"open\"\n```\n",
+                )
+            },
+            1,
+            "`h`",
+        ),
+        (
+            "unknown hypothesis field",
+            "hypotheses",
+            |r| {
+                append(
+                    &r.join("src/chapter.md"),
+                    "\n```hypothesis\nid = \"h\"\ntitle = \"H\"\nstatment = \"S\"\nstatus = \"open\"\n```\n",
+                )
+            },
+            1,
+            "statement",
+        ),
+        (
+            "broken config",
+            "terms",
+            |r| append(&r.join("book.toml"), "link = 5\n"),
+            1,
+            "`link`",
+        ),
+        (
+            "config that is not TOML",
+            "papers",
+            |r| append(&r.join("book.toml"), "this is = = not toml\n"),
+            2,
+            "book.toml is not a valid mdBook config",
+        ),
+        (
+            "invalid UTF-8 in a chapter",
+            "terms",
+            |r| std::fs::write(r.join("src/chapter.md"), b"# Bad \xff\xfe bytes\n").unwrap(),
+            2,
+            "cannot read chapter `chapter.md`",
+        ),
+        (
+            "missing glossary",
+            "terms",
+            |r| std::fs::write(r.join("src/SUMMARY.md"), "- [Chapter](chapter.md)\n").unwrap(),
+            1,
+            "glossary",
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (what, plugin, setup, code, expected) in cases {
+        let dir = book();
+        setup(dir.path());
+        let (got, stderr) = check(plugin, dir.path());
+        if got != *code || !stderr.contains(expected) || stderr.contains("panicked") {
+            failures.push(format!(
+                "{what}: exit {got} (want {code}), want `{expected}` in:\n{stderr}"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// Markup and dangerous URLs in every user-controlled field come out inert.
+#[test]
+fn script_and_javascript_in_every_field_stay_inert() {
+    let dir = book();
+    let r = dir.path();
+    let evil = "<script>alert(1)</script><img src=x onerror=alert(2)>";
+    std::fs::write(
+        r.join("refs.bib"),
+        format!(
+            "@misc{{good, title = {{{evil}}}, author = {{{evil} and B, A}}, year = 2024,\n  \
+             howpublished = {{{evil}}}, url = {{javascript:alert(3)}}, pdf = {{data:text/html,x}},\n  \
+             code = {{javascript:alert(4)}}, keywords = {{x}}, abstract = {{{evil}}}}}\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        r.join("src/glossary.md"),
+        format!("# Glossary\n\nFeature {{aliases=\"x\\\" onmouseover=\\\"alert(5)\"}}\n: {evil} [link](javascript:alert(6))\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        r.join("src/chapter.md"),
+        format!(
+            "# Chapter\n\nA feature [@good].\n\n```hypothesis\nid = \"h\"\ntitle = \"{title}\"\n\
+             statement = \"{title}\"\nstatus = \"open\"\ntags = [\"{title}\"]\n\
+             evidence = [{{ cite = \"good\", stance = \"supports\", note = \"{title}\" }}]\n```\n\n\
+             {{{{#hypotheses}}}}\n",
+            title = evil.replace('"', "\\\"")
+        ),
+    )
+    .unwrap();
+    let book = preprocess(&load(r, Mode::Binaries));
+    // Judge what a reader's browser gets: the chapters rendered from Markdown to HTML.
+    let render = |markdown: &str| {
+        let mut out = String::new();
+        let parser = livingref_core::markdown::ParseOptions::default().parser(markdown);
+        livingref_core::markdown::pulldown_cmark::html::push_html(&mut out, parser);
+        out
+    };
+    // The glossary page is the glossary chapter's own Markdown, trusted as any chapter is; what
+    // the plugins carry from it to other pages (previews, titles) is checked below.
+    let all: String = chapters(&book)
+        .into_iter()
+        .filter(|(p, _)| !p.ends_with("glossary.md"))
+        .map(|(_, c)| render(&c))
+        .collect();
+    for live in [
+        "<script>alert",
+        "<img src=x",
+        "href=\"javascript:",
+        "href=\"data:",
+        "\" onmouseover=\"",
+    ] {
+        assert!(!all.contains(live), "live `{live}` in:\n{all}");
+    }
+    assert!(
+        all.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{all}"
+    );
+}
