@@ -31,26 +31,20 @@ fn book() -> tempfile::TempDir {
         ),
     )
     .unwrap();
-    std::fs::write(
-        root.join("src/SUMMARY.md"),
-        "- [Chapter](chapter.md)\n- [Glossary](glossary.md)\n",
-    )
-    .unwrap();
-    std::fs::write(
-        root.join("src/chapter.md"),
-        "# Chapter\n\nA feature, cited [@good].\n",
-    )
-    .unwrap();
-    std::fs::write(
-        root.join("src/glossary.md"),
-        "# Glossary\n\nFeature\n: A property.\n",
-    )
-    .unwrap();
-    std::fs::write(
-        root.join("refs.bib"),
-        "@misc{good, title = {Good}, author = {A, B}, year = 2024, keywords = {x}}\n",
-    )
-    .unwrap();
+    for (file, text) in [
+        (
+            "src/SUMMARY.md",
+            "- [Chapter](chapter.md)\n- [Glossary](glossary.md)\n",
+        ),
+        ("src/chapter.md", "# Chapter\n\nA feature, cited [@good].\n"),
+        ("src/glossary.md", "# Glossary\n\nFeature\n: A property.\n"),
+        (
+            "refs.bib",
+            "@misc{good, title = {Good}, author = {A, B}, year = 2024, keywords = {x}}\n",
+        ),
+    ] {
+        std::fs::write(root.join(file), text).unwrap();
+    }
     dir
 }
 
