@@ -6,6 +6,7 @@
 //! |---|---|
 //! | [`check`] | `mdbook-NAME check`: a build's diagnostics without building |
 //! | [`book_dir`] | a book read from its folder as mdBook reads it, for subcommands |
+//! | [`parallel`] | per-chapter (and per-entry) work spread over the cores, results in order |
 //! | [`pipeline`] | mdBook's preprocessor order, and running the ones before a plugin |
 //! | [`protocol`] | the [`Plugin`] trait, `supports`, the JSON run loop, the version gate, exit codes |
 //! | [`config`] | typed `[preprocessor.NAME]` settings; unknown keys and wrong types as diagnostics |
@@ -24,6 +25,7 @@ pub mod diag;
 pub mod html;
 pub mod i18n;
 pub mod markdown;
+pub mod parallel;
 pub mod pipeline;
 pub mod protocol;
 pub mod span;

@@ -10,7 +10,7 @@
 use crate::paper::Paper;
 use livingref_core::span::LineIndex;
 use livingref_core::{Diagnostic, Diagnostics, Location};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -90,16 +90,69 @@ pub fn load(
 /// Parses BibTeX texts, each named as diagnostics should name it, in order (a leading
 /// byte-order mark is dropped). `@string` macros of earlier texts serve later ones.
 pub fn parse(texts: Vec<(PathBuf, String)>, diags: &mut Diagnostics) -> Bibliography {
+    let texts: Vec<(PathBuf, String)> = texts
+        .into_iter()
+        .map(|(shown, text)| match text.strip_prefix('\u{feff}') {
+            Some(rest) => (shown, rest.to_owned()),
+            None => (shown, text),
+        })
+        .collect();
+    if let Some(bibliography) = at_once(&texts) {
+        return bibliography;
+    }
+    entry_by_entry(texts, diags)
+}
+
+/// The common case, a bibliography with nothing to report: every entry parsed and resolved in
+/// one pass. `None` when anything would need a diagnostic; [`entry_by_entry`] then finds and
+/// reports it, parsing each entry alone.
+fn at_once(texts: &[(PathBuf, String)]) -> Option<Bibliography> {
+    let mut strings = String::new();
+    let mut good: Vec<(usize, Range<usize>, String)> = Vec::new();
+    let mut keys: HashSet<String> = HashSet::new();
+    let mut links_of: HashMap<String, Vec<String>> = HashMap::new();
+    for (file_no, (_, text)) in texts.iter().enumerate() {
+        let (blocks, unclosed) = split(text);
+        if unclosed.is_some() {
+            return None;
+        }
+        for block in blocks {
+            let source = &text[block.range.clone()];
+            match block.kind.as_str() {
+                "comment" | "preamble" => {}
+                "string" => {
+                    strings.push_str(source);
+                    strings.push('\n');
+                }
+                _ => {
+                    let key = entry_key(source);
+                    let links = parents(source);
+                    if links.iter().any(|p| p.eq_ignore_ascii_case(&key))
+                        || !keys.insert(key.clone())
+                    {
+                        return None;
+                    }
+                    links_of.insert(key.to_lowercase(), links);
+                    good.push((file_no, block.range.clone(), key));
+                }
+            }
+        }
+    }
+    if !cycles(&links_of).is_empty() {
+        return None;
+    }
+    assemble(texts, &strings, &good).ok()
+}
+
+/// Every entry checked alone, so each problem is reported where it is written and every
+/// other entry is still used.
+fn entry_by_entry(texts: Vec<(PathBuf, String)>, diags: &mut Diagnostics) -> Bibliography {
     let mut strings = String::new();
     let mut sources: Vec<(PathBuf, String)> = Vec::new();
     let mut good: Vec<(usize, Range<usize>, String)> = Vec::new(); // (file, range, key)
     let mut first_seen: HashMap<String, (usize, Range<usize>)> = HashMap::new();
     let mut links_of: HashMap<String, Vec<String>> = HashMap::new();
     for (shown, text) in texts {
-        let text = text
-            .strip_prefix('\u{feff}')
-            .map(str::to_owned)
-            .unwrap_or(text);
         let index = LineIndex::new(&text);
         let file_no = sources.len();
         let (blocks, unclosed) = split(&text);
@@ -228,16 +281,8 @@ pub fn parse(texts: Vec<(PathBuf, String)>, diags: &mut Diagnostics) -> Bibliogr
         good.retain(|(_, _, k)| !cycle.contains(&k.to_lowercase()));
     }
 
-    // One parse of every good entry together: crossref and strings resolve across files.
-    let mut combined = strings.clone();
-    let mut origin: HashMap<String, (usize, Range<usize>)> = HashMap::new();
-    for (file, range, key) in &good {
-        combined.push_str(&sources[*file].1[range.clone()]);
-        combined.push('\n');
-        origin.insert(key.to_lowercase(), (*file, range.clone()));
-    }
-    let parsed = match biblatex::Bibliography::parse(&combined) {
-        Ok(parsed) => parsed,
+    match assemble(&sources, &strings, &good) {
+        Ok(bibliography) => bibliography,
         Err(err) => {
             // Only cross-entry problems get here (a crossref cycle or type clash).
             diags.push(
@@ -247,29 +292,56 @@ pub fn parse(texts: Vec<(PathBuf, String)>, diags: &mut Diagnostics) -> Bibliogr
                 ))
                 .help("check `crossref` fields for cycles and for parents of the wrong type"),
             );
-            return Bibliography::default();
+            Bibliography::default()
         }
-    };
+    }
+}
+
+/// One parse of the good entries together, so `crossref` and `@string`s resolve across files;
+/// each paper keeps its file, line and the BibTeX as written.
+fn assemble(
+    sources: &[(PathBuf, String)],
+    strings: &str,
+    good: &[(usize, Range<usize>, String)],
+) -> Result<Bibliography, biblatex::ParseError> {
+    let mut combined = strings.to_owned();
+    let mut origin: HashMap<String, (usize, Range<usize>)> = HashMap::new();
+    for (file, range, key) in good {
+        combined.push_str(&sources[*file].1[range.clone()]);
+        combined.push('\n');
+        origin.insert(key.to_lowercase(), (*file, range.clone()));
+    }
+    let parsed = biblatex::Bibliography::parse(&combined)?;
     let indexes: Vec<LineIndex<'_>> = sources
         .iter()
         .map(|(_, text)| LineIndex::new(text))
         .collect();
-    let mut bibliography = Bibliography::default();
-    for entry in parsed.iter() {
+    // Entries become papers independently; that is most of the time spent here.
+    let entries: Vec<&biblatex::Entry> = parsed.iter().collect();
+    let papers = livingref_core::parallel::slice(&entries, |entry| {
         let (file, range) = origin
             .get(&entry.key.to_lowercase())
             .cloned()
             .unwrap_or((0, 0..0));
-        let Some((shown, text)) = sources.get(file) else {
-            continue;
-        };
+        let (shown, text) = sources.get(file)?;
         let line = indexes[file].line_col(range.start).line;
         let mut paper = Paper::from_entry(entry, shown.clone(), line);
         // Copy-BibTeX gives the entry as the maintainer wrote it, not a re-serialization.
-        if let Some(original) = text.get(range.clone()) {
-            paper.bibtex = original.to_owned();
-            paper.span = range;
+        match text.get(range.clone()) {
+            Some(original) if !range.is_empty() => {
+                paper.bibtex = original.to_owned();
+                paper.span = range;
+            }
+            _ => {
+                paper.bibtex = entry
+                    .to_bibtex_string()
+                    .unwrap_or_else(|_| entry.to_biblatex_string());
+            }
         }
+        Some(paper)
+    });
+    let mut bibliography = Bibliography::default();
+    for paper in papers.into_iter().flatten() {
         bibliography
             .by_key
             .insert(paper.key.clone(), bibliography.papers.len());
@@ -278,7 +350,7 @@ pub fn parse(texts: Vec<(PathBuf, String)>, diags: &mut Diagnostics) -> Bibliogr
     let mut newest: Vec<usize> = (0..bibliography.papers.len()).collect();
     newest.sort_by(|&a, &b| Paper::newest_first(&bibliography.papers[a], &bibliography.papers[b]));
     bibliography.newest = newest;
-    bibliography
+    Ok(bibliography)
 }
 
 fn entry_error(
@@ -302,6 +374,16 @@ fn entry_error(
 /// The keys an entry's `crossref` and `xdata` fields point to (lower-case), read without
 /// resolving anything.
 fn parents(source: &str) -> Vec<String> {
+    // Most entries have neither field: skip the parse for them.
+    let mentions = |field: &str| {
+        source
+            .as_bytes()
+            .windows(field.len())
+            .any(|w| w.eq_ignore_ascii_case(field.as_bytes()))
+    };
+    if !mentions("crossref") && !mentions("xdata") {
+        return Vec::new();
+    }
     let Ok(raw) = biblatex::RawBibliography::parse(source) else {
         return Vec::new();
     };

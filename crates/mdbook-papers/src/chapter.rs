@@ -139,11 +139,7 @@ pub fn process(
         lists = true;
         let mut refs = order.clone();
         if cx.settings.citation_style == CitationStyle::AuthorYear {
-            refs.sort_by(|a, b| {
-                sort_author(a)
-                    .cmp(&sort_author(b))
-                    .then_with(|| a.date.cmp(&b.date))
-            });
+            refs.sort_by_cached_key(|p| (sort_author(p), p.date));
         }
         let _ = write!(
             tail,
@@ -334,21 +330,17 @@ fn bibliography(d: &Directive<'_>, cx: &Context<'_>) -> String {
                 .collect()
         })
         .unwrap_or_default();
+    // `newest` is already newest first, so the default order needs no sort.
     let mut papers: Vec<&Paper> = cx
         .bib
-        .papers
-        .iter()
+        .newest_first()
         .filter(|p| tags.is_empty() || p.keywords.iter().any(|k| tags.contains(k)))
         .collect();
     if d.get("sort").is_some_and(|a| a.value == "author") {
-        papers.sort_by(|a, b| {
-            sort_author(a)
-                .cmp(&sort_author(b))
-                .then_with(|| Paper::newest_first(a, b))
-        });
+        // Stable, so equal authors stay newest first.
+        papers.sort_by_cached_key(|p| sort_author(p));
         return render::list(&papers, "papers-bibliography", &cx.strings, cx.html, "ref");
     }
-    papers.sort_by(|a, b| Paper::newest_first(a, b));
     let mut out = String::new();
     let mut start = 0;
     while start < papers.len() {

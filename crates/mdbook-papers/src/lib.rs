@@ -9,7 +9,7 @@
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use livingref_core::check::Purpose;
 use livingref_core::mdbook_preprocessor::book::Book;
-use livingref_core::{Diagnostic, Location, Plugin, Run};
+use livingref_core::{Diagnostic, Diagnostics, Location, Plugin, Run};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
@@ -125,25 +125,31 @@ impl Plugin for Papers {
             parse: run.markdown,
         };
         let src_dir = run.src_dir();
-        let mut cited: HashSet<String> = HashSet::new();
-        let diagnostics = &mut run.diagnostics;
-        book.for_each_chapter_mut(|ch| {
-            let Some(source) = ch.source_path.clone() else {
-                return;
-            };
-            let file = livingref_core::diag::display_path(&root, &src_dir.join(&source));
+        // Chapters are independent given the bibliography: render them in parallel, then
+        // merge what each one cited and reported, in reading order.
+        let processed = livingref_core::parallel::chapters(&mut book, |ch| {
+            let source = ch.source_path?;
+            let file = livingref_core::diag::display_path(&root, &src_dir.join(source));
             let tags: Vec<String> = topics
                 .iter()
-                .filter(|(set, _)| set.is_match(&source))
+                .filter(|(set, _)| set.is_match(source))
                 .flat_map(|(_, tags)| tags.iter().cloned())
                 .collect();
             let topic = (!tags.is_empty()).then_some(tags.as_slice());
+            let mut diagnostics = Diagnostics::new();
+            let mut cited = HashSet::new();
             if let Some(new) =
-                chapter::process(&ch.content, topic, &file, &cx, diagnostics, &mut cited)
+                chapter::process(ch.content, topic, &file, &cx, &mut diagnostics, &mut cited)
             {
-                ch.content = new;
+                *ch.content = new;
             }
+            Some((diagnostics, cited))
         });
+        let mut cited: HashSet<String> = HashSet::new();
+        for (diagnostics, chapter_cited) in processed.into_iter().flatten() {
+            run.diagnostics.extend(diagnostics);
+            cited.extend(chapter_cited);
+        }
         if checking {
             lint::maintainer(&bibliography, &cited, &mut run.diagnostics);
         } else if run.settings.warn_unused {

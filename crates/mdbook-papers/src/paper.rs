@@ -163,9 +163,8 @@ impl Paper {
                 .or_else(|| text("repository")),
             abstract_html,
             keywords,
-            bibtex: entry
-                .to_bibtex_string()
-                .unwrap_or_else(|_| entry.to_biblatex_string()),
+            // Filled by the caller with the entry as written in the file.
+            bibtex: String::new(),
             file,
             line,
             span: 0..0,

@@ -10,7 +10,7 @@ use globset::{Glob, GlobSetBuilder};
 use livingref_core::markdown::splice;
 use livingref_core::mdbook_preprocessor::book::Book;
 use livingref_core::span::LineIndex;
-use livingref_core::{Diagnostic, Lang, Location, Plugin, Run};
+use livingref_core::{Diagnostic, Diagnostics, Lang, Location, Plugin, Run};
 use serde::Deserialize;
 use std::path::PathBuf;
 
@@ -133,31 +133,28 @@ impl Plugin for Terms {
             .and_then(Lang::from_tag)
             .unwrap_or(run.lang);
 
-        // Pass 1: link every chapter, remembering which terms each one uses.
-        let order: Vec<PathBuf> = book.chapters().filter_map(|c| c.path.clone()).collect();
-        let mut uses: Vec<(PathBuf, String, link::Linked)> = Vec::new();
+        // Pass 1: link every chapter (in parallel), remembering which terms each one uses.
+        // Results come back in reading order, which the "Used in" lists follow.
         let src_dir = run.src_dir();
         let root = run.ctx.root.clone();
-        let diagnostics = &mut run.diagnostics;
-        book.for_each_chapter_mut(|chapter| {
-            let (Some(path), Some(source)) = (chapter.path.clone(), chapter.source_path.clone())
-            else {
-                return;
+        let linked_chapters = livingref_core::parallel::chapters(&mut book, |chapter| {
+            let (Some(path), Some(source)) = (chapter.path, chapter.source_path) else {
+                return None;
             };
-            if source == glossary_path || excludes.is_match(&source) {
-                return;
+            if source == glossary_path || excludes.is_match(source) {
+                return None;
             }
-            let file = livingref_core::diag::display_path(&root, &src_dir.join(&source));
-            let linked = link::link_chapter(
-                &chapter.content,
-                &path,
+            let mut diagnostics = Diagnostics::new();
+            let file = livingref_core::diag::display_path(&root, &src_dir.join(source));
+            let mut linked = link::link_chapter(
+                chapter.content,
+                path,
                 &file,
                 &glossary,
                 &matcher,
                 &target,
-                diagnostics,
+                &mut diagnostics,
             );
-            let mut linked = linked;
             let mut edits = std::mem::take(&mut linked.edits);
             if target.html && !linked.linked.is_empty() {
                 let root = "../".repeat(path.parent().map_or(0, |p| p.components().count()));
@@ -168,17 +165,24 @@ impl Plugin for Terms {
                     defs,
                 ));
             }
-            match splice(&chapter.content, edits) {
-                Ok(std::borrow::Cow::Owned(new)) => chapter.content = new,
+            match splice(chapter.content, edits) {
+                Ok(std::borrow::Cow::Owned(new)) => *chapter.content = new,
                 Ok(std::borrow::Cow::Borrowed(_)) => {}
                 Err(err) => diagnostics.push(
                     Diagnostic::error(format!("internal error while linking terms: {err}"))
                         .at(Location::file(&file)),
                 ),
             }
-            uses.push((path, chapter.name.clone(), linked));
+            Some((
+                (path.to_path_buf(), chapter.name.to_owned(), linked),
+                diagnostics,
+            ))
         });
-        uses.sort_by_key(|(path, _, _)| order.iter().position(|p| p == path));
+        let mut uses: Vec<(PathBuf, String, link::Linked)> = Vec::new();
+        for (chapter_uses, diagnostics) in linked_chapters.into_iter().flatten() {
+            run.diagnostics.extend(diagnostics);
+            uses.push(chapter_uses);
+        }
 
         // Pass 2: the glossary page, with backlinks.
         let chapters: Vec<page::Chapter<'_>> = uses
