@@ -49,16 +49,14 @@ impl Plugin for ScanOnly {
         true
     }
 
-    fn run(&self, run: &mut Run<'_, NoSettings>, book: Book) -> Book {
-        let mut regions = 0;
-        for chapter in book.chapters() {
-            let scanned = livingref_core::markdown::scan(
-                &chapter.content,
-                &run.markdown,
-                &Default::default(),
-            );
-            regions += scanned.prose.len();
-        }
+    /// Scans on every core, as the plugins do, so the floor is the same kind of run.
+    fn run(&self, run: &mut Run<'_, NoSettings>, mut book: Book) -> Book {
+        let markdown = run.markdown;
+        let regions = livingref_core::parallel::chapters(&mut book, |chapter| {
+            livingref_core::markdown::scan(chapter.content, &markdown, &Default::default())
+                .prose
+                .len()
+        });
         std::hint::black_box(regions);
         book
     }
@@ -75,6 +73,8 @@ pub struct Spec {
     pub link_all: bool,
     /// BibTeX entries to generate (0: no bibliography); chapters then cite them.
     pub papers: usize,
+    /// Hypothesis cards per chapter (0: none); a last chapter then holds a summary table.
+    pub cards: usize,
 }
 
 /// A tiny deterministic PRNG (xorshift64*): benchmarks need reproducible books, not
@@ -187,71 +187,192 @@ fn term(i: usize) -> (String, String, String) {
     (english, abbr, format!("{ru}ре"))
 }
 
+/// A generated book: its chapters in order (name, path relative to `src`, Markdown) and its
+/// bibliography, if any.
+pub struct Generated {
+    pub chapters: Vec<(String, String, String)>,
+    pub bibtex: Option<String>,
+}
+
+impl Spec {
+    /// The book's chapters and bibliography. Deterministic: the same spec, the same bytes.
+    pub fn chapters(&self) -> Generated {
+        let spec = self;
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ spec.bytes as u64 ^ (spec.terms as u64) << 32);
+        let mut glossary = String::from("# Glossary\n\n");
+        for i in 0..spec.terms {
+            let (english, abbr, ru) = term(i);
+            glossary.push_str(&format!(
+                "{english} ({abbr}) {{#t{i} aliases=\"{ru}ция\"}}\n: A generated definition of term {i}, with $x_{i}$ in it.\n\n"
+            ));
+        }
+        let per_chapter = spec.bytes / spec.chapters.max(1);
+        let mut chapters = Vec::new();
+        for c in 0..spec.chapters {
+            let mut text = format!("# Chapter {c}\n\n");
+            let mut block = 0;
+            // A chapter discusses a few dozen concepts, not the whole glossary: its term uses
+            // are drawn from a window of the glossary that moves from chapter to chapter.
+            let topic = Topic {
+                first: c * 37 % spec.terms.max(1),
+                size: spec.terms.min(40),
+                terms: spec.terms,
+            };
+            while text.len() < per_chapter {
+                text.push_str(&block_text(&mut rng, block, &topic));
+                if spec.papers > 0 && block % 3 == 1 {
+                    let _ = write!(
+                        text,
+                        "As shown before [@paper{}; see @paper{}, p. 4].\n\n",
+                        rng.below(spec.papers),
+                        rng.below(spec.papers)
+                    );
+                }
+                if spec.papers > 0 && block == 40 {
+                    let _ = write!(text, "{{{{#recent-papers tags=\"topic{}\"}}}}\n\n", c % 20);
+                }
+                if block % 20 == 11 && block / 20 < spec.cards {
+                    text.push_str(&card(&mut rng, c, block / 20, spec.papers));
+                }
+                block += 1;
+            }
+            chapters.push((format!("Chapter {c}"), format!("ch{c}.md"), text));
+        }
+        if spec.cards > 0 {
+            chapters.push((
+                "Hypotheses".into(),
+                "hypotheses.md".into(),
+                "# Hypotheses\n\n{{#hypotheses sort=status columns=\"title, status, for, against, chapter\"}}\n"
+                    .into(),
+            ));
+        }
+        chapters.push(("Glossary".into(), "glossary.md".into(), glossary));
+        Generated {
+            chapters,
+            bibtex: (spec.papers > 0).then(|| bibtex(spec.papers)),
+        }
+    }
+
+    /// The plugins' settings, as `[preprocessor.*]` tables of `book.toml`.
+    fn preprocessor_config(&self) -> serde_json::Value {
+        serde_json::json!({
+            "terms": {"link": if self.link_all { "all" } else { "first-per-chapter" }},
+            "papers": {"bibliography": if self.papers > 0 { vec!["papers.bib"] } else { vec![] },
+                       "today": "2026-11-01", "topics": {"ch1*.md": ["topic1", "topic2"]}},
+            "hypotheses": {},
+        })
+    }
+}
+
 /// `[context, book]` JSON as mdBook 0.5.4 would send it for the generated book, whose root
 /// is `root` (the bibliography, if any, is written there as `papers.bib`).
 pub fn generate(spec: Spec, root: &std::path::Path) -> std::io::Result<String> {
-    if spec.papers > 0 {
-        std::fs::write(root.join("papers.bib"), bibtex(spec.papers))?;
+    let generated = spec.chapters();
+    if let Some(bib) = &generated.bibtex {
+        std::fs::write(root.join("papers.bib"), bib)?;
     }
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ spec.bytes as u64 ^ (spec.terms as u64) << 32);
-    let mut glossary = String::from("# Glossary\n\n");
-    for i in 0..spec.terms {
-        let (english, abbr, ru) = term(i);
-        glossary.push_str(&format!(
-            "{english} ({abbr}) {{#t{i} aliases=\"{ru}ция\"}}\n: A generated definition of term {i}, with $x_{i}$ in it.\n\n"
-        ));
-    }
-    let per_chapter = spec.bytes / spec.chapters.max(1);
-    let mut chapters = Vec::new();
-    for c in 0..spec.chapters {
-        let mut text = format!("# Chapter {c}\n\n");
-        let mut block = 0;
-        // A chapter discusses a few dozen concepts, not the whole glossary: its term uses
-        // are drawn from a window of the glossary that moves from chapter to chapter.
-        let topic = Topic {
-            first: c * 37 % spec.terms.max(1),
-            size: spec.terms.min(40),
-            terms: spec.terms,
-        };
-        while text.len() < per_chapter {
-            text.push_str(&block_text(&mut rng, block, &topic));
-            if spec.papers > 0 && block % 3 == 1 {
-                let _ = write!(
-                    text,
-                    "As shown before [@paper{}; see @paper{}, p. 4].\n\n",
-                    rng.below(spec.papers),
-                    rng.below(spec.papers)
-                );
-            }
-            if spec.papers > 0 && block == 40 {
-                let _ = write!(text, "{{{{#recent-papers tags=\"topic{}\"}}}}\n\n", c % 20);
-            }
-            block += 1;
-        }
-        chapters.push(serde_json::json!({"Chapter": {
-            "name": format!("Chapter {c}"), "content": text, "number": [c + 1], "sub_items": [],
-            "path": format!("ch{c}.md"), "source_path": format!("ch{c}.md"), "parent_names": []
-        }}));
-    }
-    chapters.push(serde_json::json!({"Chapter": {
-        "name": "Glossary", "content": glossary, "number": null, "sub_items": [],
-        "path": "glossary.md", "source_path": "glossary.md", "parent_names": []
-    }}));
+    let items: Vec<serde_json::Value> = generated
+        .chapters
+        .iter()
+        .enumerate()
+        .map(|(i, (name, path, content))| {
+            serde_json::json!({"Chapter": {
+                "name": name, "content": content, "number": [i + 1], "sub_items": [],
+                "path": path, "source_path": path, "parent_names": []
+            }})
+        })
+        .collect();
+    let mut preprocessors = spec.preprocessor_config();
+    preprocessors["identity"] = serde_json::json!({});
+    preprocessors["scan-floor"] = serde_json::json!({});
     let context = serde_json::json!({
         "root": root,
         "config": {"book": {"title": "Bench", "language": "en", "src": "src"},
-                   "preprocessor": {
-                       "terms": {"link": if spec.link_all { "all" } else { "first-per-chapter" }},
-                       "papers": {"bibliography": if spec.papers > 0 { vec!["papers.bib"] } else { vec![] },
-                                  "today": "2026-11-01", "topics": {"ch1*.md": ["topic1", "topic2"]}},
-                       "identity": {}, "scan-floor": {}}},
+                   "preprocessor": preprocessors},
         "renderer": "html",
         "mdbook_version": "0.5.4"
     });
     Ok(
-        serde_json::to_string(&(context, serde_json::json!({"items": chapters})))
+        serde_json::to_string(&(context, serde_json::json!({"items": items})))
             .expect("JSON values serialize"),
     )
+}
+
+/// Writes the generated book as a folder `mdbook build` can build: `book.toml`, `src/` with
+/// `SUMMARY.md`, and `papers.bib`. With `plugins` (the three binaries, in the order
+/// hypotheses, papers, terms), `book.toml` runs them as the flagship does; without, the same
+/// sources build with plain mdBook.
+pub fn write_book(
+    spec: Spec,
+    dir: &std::path::Path,
+    plugins: Option<[&std::path::Path; 3]>,
+) -> std::io::Result<()> {
+    let generated = spec.chapters();
+    let src = dir.join("src");
+    std::fs::create_dir_all(&src)?;
+    let mut summary = String::from("# Summary\n\n");
+    for (name, path, content) in &generated.chapters {
+        let _ = writeln!(summary, "- [{name}]({path})");
+        std::fs::write(src.join(path), content)?;
+    }
+    std::fs::write(src.join("SUMMARY.md"), summary)?;
+    if let Some(bib) = &generated.bibtex {
+        std::fs::write(dir.join("papers.bib"), bib)?;
+    }
+    let mut toml = String::from(
+        "[book]\ntitle = \"Bench\"\nlanguage = \"en\"\nsrc = \"src\"\n\n[build]\nbuild-dir = \"out\"\n\n\
+         [output.html]\n\n",
+    );
+    if let Some([hypotheses, papers, terms]) = plugins {
+        let config = spec.preprocessor_config();
+        let cfg = |name: &str| {
+            config[name]
+                .as_object()
+                .map(|o| {
+                    o.iter()
+                        .filter(|(k, _)| k.as_str() != "topics")
+                        .map(|(k, v)| format!("{k} = {v}\n"))
+                        .collect::<String>()
+                })
+                .unwrap_or_default()
+        };
+        let _ = write!(
+            toml,
+            "[preprocessor.hypotheses]\ncommand = {:?}\n{}\n\
+             [preprocessor.papers]\ncommand = {:?}\nafter = [\"hypotheses\"]\n{}\n\
+             [preprocessor.papers.topics]\n\"ch1*.md\" = [\"topic1\", \"topic2\"]\n\n\
+             [preprocessor.terms]\ncommand = {:?}\nafter = [\"papers\"]\n{}",
+            hypotheses.display().to_string(),
+            cfg("hypotheses"),
+            papers.display().to_string(),
+            cfg("papers"),
+            terms.display().to_string(),
+            cfg("terms"),
+        );
+    }
+    std::fs::write(dir.join("book.toml"), toml)
+}
+
+/// A hypothesis card in the flagship's shape, with evidence when there are papers to cite.
+fn card(rng: &mut Rng, chapter: usize, n: usize, papers: usize) -> String {
+    let status = ["supported", "contested", "open", "refuted"][rng.below(4)];
+    let mut out = format!(
+        "```hypothesis\nid = \"h{chapter}-{n}\"\ntitle = \"Hypothesis {n} of chapter {chapter}\"\n\
+         statement = \"Generated claim {n}: a *small* set of directions explains the behaviour.\"\n\
+         status = \"{status}\"\ntags = [\"topic{}\"]\nlast-reviewed = 2026-11-01\n",
+        chapter % 20
+    );
+    if papers > 0 {
+        let _ = write!(
+            out,
+            "evidence = [\n  {{ cite = \"paper{}\", stance = \"supports\", note = \"a generated note\" }},\n  \
+             {{ cite = \"paper{}\", stance = \"contests\" }},\n]\n",
+            rng.below(papers),
+            rng.below(papers)
+        );
+    }
+    out.push_str("```\n\n");
+    out
 }
 
 /// `n` BibTeX entries in the shapes arXiv, Zotero and publishers export, tagged with topics.

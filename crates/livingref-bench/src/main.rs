@@ -5,7 +5,12 @@
 mod measure;
 
 fn main() -> std::process::ExitCode {
-    match measure::run(std::env::args().skip(1).collect()) {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let outcome = match args.split_first() {
+        Some((flag, rest)) if flag == measure::PEAK_OF => measure::peak_of(rest.to_vec()),
+        _ => measure::run(args),
+    };
+    match outcome {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("livingref-bench: {message}");
