@@ -80,9 +80,13 @@ pub fn link_chapter(
             .take_while(|h| h.range.start <= offset)
             .count()
     };
+    let open = open_declarations(content, &target.parse);
     let mut seen: HashSet<(usize, usize)> = HashSet::new();
     let mut linked: HashSet<usize> = HashSet::new();
     for hit in hits.iter().filter(|h| glossary.entries[h.entry].auto_link) {
+        if open.iter().any(|r| r.contains(&hit.range.start)) {
+            continue;
+        }
         let key = match target.mode {
             LinkMode::FirstPerChapter => (hit.entry, 0),
             LinkMode::FirstPerSection => (hit.entry, section_of(hit.range.start)),
@@ -213,6 +217,50 @@ fn section_ids(scanned: &Scanned<'_>) -> Vec<Option<(String, String)>> {
     out
 }
 
+/// Stretches where a link would turn text into raw HTML: after an HTML declaration opener
+/// (`<!` and a letter) that the text never closes, the `>` of an inserted `<a …>` would close
+/// it, and Markdown would then pass the words between, link included, as one raw declaration
+/// that browsers hide. Each stretch runs to the end of its paragraph (the next blank line),
+/// as far as inline HTML can reach. Found by fuzzing (`fuzz/corpus/terms`).
+fn open_declarations(content: &str, parse: &ParseOptions) -> Vec<Range<usize>> {
+    if !content.contains("<!") {
+        return Vec::new();
+    }
+    // Only a `<!` that Markdown itself reads as text is open. Our own protected regions are
+    // no guide here: a directive or math span is text to Markdown.
+    let texts: Vec<Range<usize>> = parse
+        .parser(content)
+        .into_offset_iter()
+        .filter_map(|(event, range)| {
+            matches!(
+                event,
+                livingref_core::markdown::pulldown_cmark::Event::Text(_)
+            )
+            .then_some(range)
+        })
+        .collect();
+    let mut out = Vec::new();
+    for (i, _) in content.match_indices("<!") {
+        let literal = texts.iter().any(|r| r.contains(&i));
+        if literal && content[i + 2..].starts_with(|c: char| c.is_ascii_alphabetic()) {
+            out.push(i..paragraph_end(content, i));
+        }
+    }
+    out
+}
+
+/// The start of the first blank line after `from`, or the end of the text.
+fn paragraph_end(content: &str, from: usize) -> usize {
+    let mut at = from;
+    for line in content[from..].split_inclusive('\n') {
+        if at > from && line.trim().is_empty() {
+            return at;
+        }
+        at += line.len();
+    }
+    content.len()
+}
+
 /// Byte ranges between `<!-- terms:off -->` and `<!-- terms:on -->` (or the end).
 fn switched_off(content: &str, scanned: &Scanned<'_>) -> Vec<Range<usize>> {
     let mut out = Vec::new();
@@ -236,6 +284,26 @@ fn switched_off(content: &str, scanned: &Scanned<'_>) -> Vec<Range<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn open_declarations_reach_to_the_end_of_the_paragraph() {
+        let text = "a <!x b c\nd e\n\nf <!-- g --> h `<!y`\n";
+        let stretches = |text: &str| open_declarations(text, &ParseOptions::default());
+        assert_eq!(
+            stretches(text),
+            vec![(2, 14)]
+                .into_iter()
+                .map(|(a, b)| a..b)
+                .collect::<Vec<_>>()
+        );
+        assert_eq!(
+            stretches("x {{#cite a<!b}} y\n"),
+            vec![(11, 19)]
+                .into_iter()
+                .map(|(a, b)| a..b)
+                .collect::<Vec<_>>()
+        );
+    }
 
     #[test]
     fn hrefs_are_relative_to_the_chapter() {

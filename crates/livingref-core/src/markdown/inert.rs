@@ -26,6 +26,19 @@ pub fn inert<'t>(text: &'t str, markdown: &ParseOptions) -> Cow<'t, str> {
             }
             _ => false,
         };
+        if let Event::Text(_) = event {
+            // A literal `<` is text here, but the string is pasted into other Markdown (a
+            // table cell, a link's text) where it could start a tag with what follows; as
+            // `&lt;` it renders the same and can start nothing. An escaped `\<` already can't.
+            for (i, _) in text[range.clone()].match_indices('<') {
+                let at = range.start + i;
+                let backslashes = text[..at].bytes().rev().take_while(|&b| b == b'\\').count();
+                if backslashes % 2 == 0 {
+                    edits.push(Edit::replace(at..at + 1, "&lt;"));
+                }
+            }
+            continue;
+        }
         if unsafe_target || matches!(event, Event::Html(_) | Event::InlineHtml(_)) {
             let literal = html::text(&text[range.clone()])
                 .replace('[', "\\[")
@@ -69,5 +82,9 @@ mod tests {
             check("<img src=x onerror=alert(1)>"),
             "&lt;img src=x onerror=alert(1)&gt;"
         );
+        // Not a tag on its own, but it could become one next to other markup.
+        assert_eq!(check("<span title='x"), "&lt;span title='x");
+        assert_eq!(check("a \\< b"), "a \\< b");
+        assert_eq!(check("a \\\\<b"), "a \\\\&lt;b");
     }
 }
