@@ -223,7 +223,13 @@ fn section_ids(scanned: &Scanned<'_>) -> Vec<Option<(String, String)>> {
 /// that browsers hide. Each stretch runs to the end of its paragraph (the next blank line),
 /// as far as inline HTML can reach. Found by fuzzing (`fuzz/corpus/terms`).
 fn open_declarations(content: &str, parse: &ParseOptions) -> Vec<Range<usize>> {
-    if !content.contains("<!") {
+    let opens_declaration =
+        |i: usize| content[i + 2..].starts_with(|c: char| c.is_ascii_alphabetic());
+    // Comments (`<!--`) are common and harmless; parse again only for a possible declaration.
+    if !content
+        .match_indices("<!")
+        .any(|(i, _)| opens_declaration(i))
+    {
         return Vec::new();
     }
     // Only a `<!` that Markdown itself reads as text is open. Our own protected regions are
@@ -242,7 +248,7 @@ fn open_declarations(content: &str, parse: &ParseOptions) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     for (i, _) in content.match_indices("<!") {
         let literal = texts.iter().any(|r| r.contains(&i));
-        if literal && content[i + 2..].starts_with(|c: char| c.is_ascii_alphabetic()) {
+        if literal && opens_declaration(i) {
             out.push(i..paragraph_end(content, i));
         }
     }
