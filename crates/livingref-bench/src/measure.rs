@@ -52,6 +52,14 @@ const fn case(plugin: Plugin, label: &'static str, spec: Spec) -> Case {
     }
 }
 
+/// The same case with `LIVINGREF_THREADS=1`, to show what the cores buy.
+const fn one_thread(c: Case) -> Case {
+    Case {
+        threads: Some(1),
+        ..c
+    }
+}
+
 /// Scaling in book size at a fixed glossary (2, 20, 200 MB), in glossary size at a fixed book
 /// (100, 1,000, 10,000 terms), the papers plugin on a large bibliography, the hypotheses
 /// plugin with a thousand cards, and single-threaded runs for comparison.
@@ -69,28 +77,22 @@ const CASES: &[Case] = &[
             ..book(20, 1_000, 0, 0)
         },
     ),
-    Case {
-        threads: Some(1),
-        ..case(
-            Plugin::Terms,
-            "20 MB, 1,000 terms, one thread",
-            book(20, 1_000, 0, 0),
-        )
-    },
+    one_thread(case(
+        Plugin::Terms,
+        "20 MB, 1,000 terms, one thread",
+        book(20, 1_000, 0, 0),
+    )),
     case(Plugin::Papers, "2 MB, 1,000 entries", book(2, 0, 1_000, 0)),
     case(
         Plugin::Papers,
         "20 MB, 10,000 entries",
         book(20, 0, 10_000, 0),
     ),
-    Case {
-        threads: Some(1),
-        ..case(
-            Plugin::Papers,
-            "20 MB, 10,000 entries, one thread",
-            book(20, 0, 10_000, 0),
-        )
-    },
+    one_thread(case(
+        Plugin::Papers,
+        "20 MB, 10,000 entries, one thread",
+        book(20, 0, 10_000, 0),
+    )),
     case(Plugin::Hypotheses, "20 MB, 1,000 cards", book(20, 0, 0, 5)),
 ];
 
