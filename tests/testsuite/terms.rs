@@ -131,6 +131,11 @@ fn assets_are_inlined_once_per_page_with_links_only() {
 
 /// Runs mdbook-terms on a one-chapter book and returns the chapter as the renderer gets it.
 fn linked(settings: &str, renderer: &str, text: &str) -> String {
+    linked_page(settings, renderer, text, "chapter.md")
+}
+
+/// Like [`linked`], returning the page `page` (`chapter.md` or `glossary.md`).
+fn linked_page(settings: &str, renderer: &str, text: &str, page: &str) -> String {
     let dir = tempfile::tempdir().unwrap();
     let src = dir.path().join("src");
     std::fs::create_dir_all(src.join("part")).unwrap();
@@ -156,7 +161,7 @@ fn linked(settings: &str, renderer: &str, text: &str) -> String {
     let book = process(&mdbook_terms::Terms, &ctx, md.book.clone())
         .book
         .expect("no errors");
-    chapter(&book, "chapter.md")
+    chapter(&book, page)
 }
 
 const TWO_SECTIONS: &str = "# A\n\nA circuit, a circuit.\n\n## B\n\nAnother circuit.\n";
@@ -171,6 +176,46 @@ fn link_modes_choose_which_uses_become_links() {
     assert_eq!(count(""), 1, "first-per-chapter is the default");
     assert_eq!(count("link = \"first-per-section\""), 2);
     assert_eq!(count("link = \"all\""), 3);
+}
+
+#[test]
+fn used_in_lists_a_few_sections_per_chapter_and_counts_the_rest() {
+    let text: String = (1..=5)
+        .map(|n| format!("## Part {n}\n\nA circuit.\n\n"))
+        .collect();
+    let used_in = |settings: &str| {
+        let page = linked_page(settings, "html", &text, "glossary.md");
+        let start = page.find("Used in: ").expect("a Used in list");
+        page[start..page[start..].find("</span>").unwrap() + start].to_owned()
+    };
+    let sections = |n: std::ops::RangeInclusive<u32>| -> Vec<String> {
+        n.map(|n| format!("<a href=\"part/chapter.html#part-{n}\">Part {n}</a>"))
+            .collect()
+    };
+    assert_eq!(
+        used_in(""),
+        format!(
+            "Used in: <a href=\"part/chapter.html\">Chapter</a> ({}, +2 more)",
+            sections(1..=3).join(", ")
+        ),
+        "three sections by default"
+    );
+    assert_eq!(
+        used_in("backlink-sections = 5"),
+        format!(
+            "Used in: <a href=\"part/chapter.html\">Chapter</a> ({})",
+            sections(1..=5).join(", ")
+        )
+    );
+    assert_eq!(
+        used_in("backlink-sections = 0"),
+        "Used in: <a href=\"part/chapter.html\">Chapter</a>"
+    );
+    let russian = linked_page("language = \"ru\"", "html", &text, "glossary.md");
+    assert!(
+        russian.contains("Встречается в: ") && russian.contains(", ещё 2)</span>"),
+        "{russian}"
+    );
 }
 
 #[test]

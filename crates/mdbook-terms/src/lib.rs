@@ -46,6 +46,8 @@ pub struct Settings {
     pub link: LinkMode,
     /// Overrides `book.language` for matching (`en`, `ru`).
     pub language: Option<String>,
+    /// At most this many section links per chapter in the glossary's "Used in" lists.
+    pub backlink_sections: usize,
 }
 
 impl Default for Settings {
@@ -55,6 +57,7 @@ impl Default for Settings {
             exclude: Vec::new(),
             link: LinkMode::default(),
             language: None,
+            backlink_sections: 3,
         }
     }
 }
@@ -208,8 +211,11 @@ impl Plugin for Terms {
             &glossary,
             &glossary_path,
             &chapters,
-            lang,
-            target.html,
+            page::Style {
+                lang,
+                html: target.html,
+                sections_per_chapter: run.settings.backlink_sections,
+            },
         );
         book.for_each_chapter_mut(|chapter| {
             if chapter.source_path.as_deref() == Some(glossary_path.as_path()) {

@@ -17,7 +17,7 @@
 
 use crate::glossary::Glossary;
 use crate::inflect::{Stemmers, WordRule, fold_into, rules_for};
-use aho_corasick::automaton::Automaton;
+use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::nfa::contiguous::NFA as DFA;
 use aho_corasick::{Anchored, MatchKind};
 use std::ops::Range;
@@ -112,10 +112,16 @@ impl Matcher {
         fold_into(original, folded);
         let mut candidates: Vec<(usize, usize, usize)> = Vec::new();
         let bytes = folded.as_bytes();
+        let Ok(start_state) = automaton.start_state(Anchored::Yes) else {
+            return;
+        };
+        // A byte loop rather than `char_indices`: this walk touches every byte of the book's
+        // prose, and decoding and classifying each character through `char` was most of a run.
+        let mut at = 0;
         let mut word_start = true;
-        for (at, c) in folded.char_indices() {
-            if std::mem::replace(&mut word_start, !is_word_char(c) && c != '-')
-                && let Some(pattern) = self.longest_prefix_at(automaton, &bytes[at..])
+        while at < bytes.len() {
+            if word_start
+                && let Some(pattern) = longest_prefix_at(automaton, start_state, &bytes[at..])
             {
                 for &form in &self.by_pattern[pattern] {
                     if let Some(end) = self.check(&self.forms[form].rules, original, folded, at) {
@@ -123,6 +129,9 @@ impl Matcher {
                     }
                 }
             }
+            let (len, boundary) = classify(bytes, at);
+            word_start = boundary;
+            at += len;
         }
         candidates.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
         let mut taken_until = 0;
@@ -135,29 +144,6 @@ impl Matcher {
                 taken_until = end;
             }
         }
-    }
-
-    /// The longest pattern that `text` starts with: an anchored walk of the DFA that stops as
-    /// soon as no pattern can match, so it reads only the first few bytes of a word.
-    fn longest_prefix_at(&self, dfa: &DFA, text: &[u8]) -> Option<usize> {
-        let mut state = dfa.start_state(Anchored::Yes).ok()?;
-        let mut longest = None;
-        for (read, &byte) in text.iter().enumerate() {
-            state = dfa.next_state(Anchored::Yes, state, byte);
-            if dfa.is_dead(state) {
-                break;
-            }
-            if dfa.is_match(state) {
-                // A match state also lists the patterns that are suffixes of what was read;
-                // only the one as long as the walk starts here.
-                longest = (0..dfa.match_len(state))
-                    .map(|i| dfa.match_pattern(state, i))
-                    .find(|&p| dfa.pattern_len(p) == read + 1)
-                    .map(|p| p.as_usize())
-                    .or(longest);
-            }
-        }
-        longest
     }
 
     /// End of the form starting at `start`, if every word is accepted.
@@ -187,6 +173,76 @@ impl Matcher {
             pos = end + gap;
         }
         None
+    }
+}
+
+/// The longest pattern that `text` starts with: an anchored walk of the automaton that stops
+/// as soon as no pattern can match, so it reads only the first few bytes of a word.
+fn longest_prefix_at(dfa: &DFA, start: StateID, text: &[u8]) -> Option<usize> {
+    let mut state = start;
+    let mut longest = None;
+    for (read, &byte) in text.iter().enumerate() {
+        state = dfa.next_state(Anchored::Yes, state, byte);
+        if dfa.is_dead(state) {
+            break;
+        }
+        if dfa.is_match(state) {
+            // A match state also lists the patterns that are suffixes of what was read;
+            // only the one as long as the walk starts here.
+            longest = (0..dfa.match_len(state))
+                .map(|i| dfa.match_pattern(state, i))
+                .find(|&p| dfa.pattern_len(p) == read + 1)
+                .map(|p| p.as_usize())
+                .or(longest);
+        }
+    }
+    longest
+}
+
+const WORD: u8 = 0;
+const BOUNDARY: u8 = 1;
+const NOT_ASCII: u8 = 2;
+
+/// [`classify`] for one byte, by table: most of a book's prose is ASCII.
+static ASCII_CLASS: [u8; 256] = {
+    let mut table = [NOT_ASCII; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        table[b] = if c.is_ascii_alphanumeric() || c == b'_' || c == b'-' {
+            WORD
+        } else {
+            BOUNDARY
+        };
+        b += 1;
+    }
+    table
+};
+
+/// The length of the character at `bytes[at]` and whether a word can start after it (it is
+/// neither a word character nor `-`). Two-byte sequences, Cyrillic among them, are decoded by
+/// hand; longer ones go through `str`, which is rarer in prose and keeps this exact.
+fn classify(bytes: &[u8], at: usize) -> (usize, bool) {
+    let b = bytes[at];
+    match ASCII_CLASS[usize::from(b)] {
+        WORD => return (1, false),
+        BOUNDARY => return (1, true),
+        _ => {}
+    }
+    if b & 0xE0 == 0xC0
+        && let Some(&next) = bytes.get(at + 1)
+        && let Some(c) = char::from_u32(u32::from(b & 0x1F) << 6 | u32::from(next & 0x3F))
+    {
+        return (2, !is_word_char(c));
+    }
+    let len = if b >= 0xF0 { 4 } else { 3 };
+    match std::str::from_utf8(&bytes[at..bytes.len().min(at + len)])
+        .ok()
+        .and_then(|s| s.chars().next())
+    {
+        Some(c) => (len, !is_word_char(c)),
+        // Unreachable for a `str`'s bytes; stepping one byte keeps the loop going regardless.
+        None => (1, true),
     }
 }
 
@@ -373,6 +429,12 @@ mod tests {
             "ё",
             "_",
             "1",
+            "—",
+            "«",
+            "é",
+            "\u{212A}",
+            "中文",
+            "🙂",
         ])
     }
 

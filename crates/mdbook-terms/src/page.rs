@@ -40,15 +40,27 @@ fn uses_by_entry(entries: usize, chapters: &[Chapter<'_>]) -> Vec<Vec<(usize, Ve
     by_entry
 }
 
+/// How the glossary page is written.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    pub lang: Lang,
+    /// HTML output: anchors, a jump bar and `.html` links (other renderers get Markdown).
+    pub html: bool,
+    /// At most this many section links per chapter in a "Used in" list; the rest are
+    /// counted ("+12 more"); 0 lists chapters only. A term used all over a long chapter would otherwise list every
+    /// section, which nobody reads and which made the page the largest in the book.
+    pub sections_per_chapter: usize,
+}
+
 /// The glossary chapter's new Markdown. `chapters` come in book order.
 pub fn render(
     source: &str,
     glossary: &Glossary,
     here: &Path,
     chapters: &[Chapter<'_>],
-    lang: Lang,
-    html_out: bool,
+    style: Style,
 ) -> String {
+    let html_out = style.html;
     let mut order: Vec<usize> = (0..glossary.entries.len()).collect();
     order.sort_by_cached_key(|&i| sort_key(&glossary.entries[i].display));
     let mut out = String::with_capacity(source.len() * 2);
@@ -77,14 +89,14 @@ pub fn render(
             );
         }
         for &i in entries {
-            let used = used_in(&by_entry[i], here, chapters, html_out);
             render_entry(
                 &mut out,
                 source,
                 &glossary.entries[i],
-                &used,
-                lang,
-                html_out,
+                &by_entry[i],
+                here,
+                chapters,
+                style,
             );
         }
     }
@@ -92,86 +104,90 @@ pub fn render(
     out
 }
 
-#[allow(clippy::too_many_arguments)]
 fn render_entry(
     out: &mut String,
     source: &str,
     entry: &Entry,
-    used: &[String],
-    lang: Lang,
-    html_out: bool,
+    uses: &[(usize, Vec<usize>)],
+    here: &Path,
+    chapters: &[Chapter<'_>],
+    style: Style,
 ) {
     let title = source[entry.title.clone()].trim();
     // mdBook 0.5 gives each `<dt>` an id slugged from its text; add an anchor only when the
     // entry's id differs, so no id appears twice on the page.
-    if html_out && entry.id != slug(&entry.display) {
+    if style.html && entry.id != slug(&entry.display) {
         let _ = write!(out, "<span id=\"{}\"></span>", html::attr(&entry.id));
     }
     let _ = writeln!(out, "{title}");
     let definition = source[entry.definition.clone()].trim_end();
     let _ = writeln!(out, "{definition}\n");
-    let mut meta = Vec::new();
+    if entry.aliases.is_empty() && uses.is_empty() {
+        return;
+    }
+    out.push_str("  <span class=\"terms-meta\">");
     if !entry.aliases.is_empty() {
-        let aliases: Vec<String> = entry
-            .aliases
-            .iter()
-            .map(|a| html::text(a).into_owned())
-            .collect();
-        meta.push(format!(
-            "{}: {}",
-            label(lang, Label::Aliases),
-            aliases.join("; ")
-        ));
+        let _ = write!(out, "{}: ", label(style.lang, Label::Aliases));
+        for (n, alias) in entry.aliases.iter().enumerate() {
+            if n > 0 {
+                out.push_str("; ");
+            }
+            out.push_str(&html::text(alias));
+        }
+        if !uses.is_empty() {
+            out.push_str(" · ");
+        }
     }
-    if !used.is_empty() {
-        meta.push(format!(
-            "{}: {}",
-            label(lang, Label::UsedIn),
-            used.join("; ")
-        ));
+    if !uses.is_empty() {
+        let _ = write!(out, "{}: ", label(style.lang, Label::UsedIn));
+        used_in(out, uses, here, chapters, style);
     }
-    if !meta.is_empty() {
-        let _ = writeln!(
-            out,
-            "  <span class=\"terms-meta\">{}</span>\n",
-            meta.join(" · ")
-        );
-    }
+    out.push_str("</span>\n\n");
 }
 
+/// The "Used in" list: each chapter, then up to [`Style::sections_per_chapter`] of its
+/// sections in parentheses.
 fn used_in(
+    out: &mut String,
     uses: &[(usize, Vec<usize>)],
     here: &Path,
     chapters: &[Chapter<'_>],
-    html_out: bool,
-) -> Vec<String> {
-    let mut out = Vec::with_capacity(uses.len());
-    for (c, sections) in uses {
-        let chapter = &chapters[*c];
-        let href = relative(here, chapter.path, html_out);
-        let mut item = format!(
-            "<a href=\"{}\">{}</a>",
-            html::attr(&href),
-            html::text(chapter.name)
-        );
-        let links: Vec<String> = sections
-            .iter()
-            .filter_map(|&s| chapter.sections.get(s).cloned().flatten())
-            .map(|(id, text)| {
-                format!(
-                    "<a href=\"{}#{}\">{}</a>",
-                    html::attr(&href),
-                    html::attr(&id),
-                    html::text(&text)
-                )
-            })
-            .collect();
-        if !links.is_empty() {
-            let _ = write!(item, " ({})", links.join(", "));
+    style: Style,
+) {
+    for (n, (c, sections)) in uses.iter().enumerate() {
+        if n > 0 {
+            out.push_str("; ");
         }
-        out.push(item);
+        let chapter = &chapters[*c];
+        let href = relative(here, chapter.path, style.html);
+        let href = html::attr(&href);
+        let _ = write!(out, "<a href=\"{href}\">{}</a>", html::text(chapter.name));
+        let named: Vec<&(String, String)> = sections
+            .iter()
+            .filter_map(|&s| chapter.sections.get(s).and_then(Option::as_ref))
+            .collect();
+        if named.is_empty() || style.sections_per_chapter == 0 {
+            continue;
+        }
+        out.push_str(" (");
+        let shown = named.len().min(style.sections_per_chapter);
+        for (k, (id, text)) in named[..shown].iter().enumerate() {
+            if k > 0 {
+                out.push_str(", ");
+            }
+            let _ = write!(
+                out,
+                "<a href=\"{href}#{}\">{}</a>",
+                html::attr(id),
+                html::text(text)
+            );
+        }
+        if shown < named.len() {
+            out.push_str(", ");
+            out.push_str(&more(style.lang, named.len() - shown));
+        }
+        out.push(')');
     }
-    out
 }
 
 /// Path from the page `from` to the page `to` (both relative to `src`).
@@ -227,6 +243,14 @@ fn letter_id(letter: &str) -> String {
 enum Label {
     Aliases,
     UsedIn,
+}
+
+/// "+3 more" for sections left out of a "Used in" list.
+fn more(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::En => format!("+{n} more"),
+        Lang::Ru => format!("ещё {n}"),
+    }
 }
 
 fn label(lang: Lang, label: Label) -> &'static str {
