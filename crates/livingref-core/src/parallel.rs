@@ -67,6 +67,28 @@ where
     )
 }
 
+/// Applies `f` to contiguous runs of `items`, one run per thread (a single run, all of
+/// `items`, below the threshold), and returns one result per run, in order. For work whose
+/// setup is paid per call, such as handing entries to a parser.
+pub fn runs<T, R, F>(items: &[T], f: F) -> Vec<R>
+where
+    T: Sync,
+    R: Send,
+    F: Fn(&[T]) -> R + Sync,
+{
+    let threads = threads().min(items.len());
+    if threads <= 1 || items.len() < PARALLEL_FROM_ITEMS {
+        return vec![f(items)];
+    }
+    run_all(
+        items
+            .chunks(items.len().div_ceil(threads))
+            .map(|c| [c])
+            .collect(),
+        f,
+    )
+}
+
 /// Maps each run on its own thread and concatenates the results in run order.
 fn run_all<I, R, F>(runs: Vec<I>, f: F) -> Vec<R>
 where
@@ -189,6 +211,22 @@ mod tests {
         assert_eq!(
             slice(&items, |i| i * 2),
             items.iter().map(|i| i * 2).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn runs_cover_the_slice_in_order() {
+        let items: Vec<usize> = (0..10_000).collect();
+        let sums = runs(&items, |run| (run[0], run.len()));
+        assert_eq!(sums.iter().map(|(_, n)| n).sum::<usize>(), items.len());
+        assert!(
+            sums.windows(2).all(|w| w[0].0 + w[0].1 == w[1].0),
+            "{sums:?}"
+        );
+        assert_eq!(
+            runs(&items[..3], <[usize]>::len),
+            [3],
+            "small slices are one run"
         );
     }
 

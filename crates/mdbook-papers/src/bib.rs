@@ -297,28 +297,32 @@ fn entry_by_entry(texts: Vec<(PathBuf, String)>, diags: &mut Diagnostics) -> Bib
     }
 }
 
-/// One parse of the good entries together, so `crossref` and `@string`s resolve across files;
-/// each paper keeps its file, line and the BibTeX as written.
+/// The good entries parsed with the `@string`s, so macros and `crossref` resolve across
+/// files; each paper keeps its file, line and the BibTeX as written. When no entry links to
+/// another (no `crossref` or `xdata`, the usual case), entries are independent and each core
+/// parses its own run of them; otherwise they are parsed together.
 fn assemble(
     sources: &[(PathBuf, String)],
     strings: &str,
     good: &[(usize, Range<usize>, String)],
 ) -> Result<Bibliography, biblatex::ParseError> {
-    let mut combined = strings.to_owned();
-    let mut origin: HashMap<String, (usize, Range<usize>)> = HashMap::new();
-    for (file, range, key) in good {
-        combined.push_str(&sources[*file].1[range.clone()]);
-        combined.push('\n');
-        origin.insert(key.to_lowercase(), (*file, range.clone()));
-    }
-    let parsed = biblatex::Bibliography::parse(&combined)?;
+    let origin: HashMap<String, (usize, Range<usize>)> = good
+        .iter()
+        .map(|(file, range, key)| (key.to_lowercase(), (*file, range.clone())))
+        .collect();
     let indexes: Vec<LineIndex<'_>> = sources
         .iter()
         .map(|(_, text)| LineIndex::new(text))
         .collect();
-    // Entries become papers independently; that is most of the time spent here.
-    let entries: Vec<&biblatex::Entry> = parsed.iter().collect();
-    let papers = livingref_core::parallel::slice(&entries, |entry| {
+    let parse = |run: &[(usize, Range<usize>, String)]| {
+        let mut combined = strings.to_owned();
+        for (file, range, _) in run {
+            combined.push_str(&sources[*file].1[range.clone()]);
+            combined.push('\n');
+        }
+        biblatex::Bibliography::parse(&combined)
+    };
+    let to_paper = |entry: &biblatex::Entry| {
         let (file, range) = origin
             .get(&entry.key.to_lowercase())
             .cloned()
@@ -339,7 +343,24 @@ fn assemble(
             }
         }
         Some(paper)
-    });
+    };
+    let independent = good
+        .iter()
+        .all(|(file, range, _)| parents(&sources[*file].1[range.clone()]).is_empty());
+    let papers: Vec<Option<Paper>> = if independent {
+        let runs = livingref_core::parallel::runs(good, |run| {
+            parse(run).map(|parsed| parsed.iter().map(to_paper).collect::<Vec<_>>())
+        });
+        let mut papers = Vec::with_capacity(good.len());
+        for run in runs {
+            papers.extend(run?);
+        }
+        papers
+    } else {
+        let parsed = parse(good)?;
+        let entries: Vec<&biblatex::Entry> = parsed.iter().collect();
+        livingref_core::parallel::slice(&entries, |entry| to_paper(entry))
+    };
     let mut bibliography = Bibliography::default();
     for paper in papers.into_iter().flatten() {
         bibliography
@@ -571,5 +592,31 @@ mod tests {
     fn keys_for_messages() {
         assert_eq!(entry_key("@article{ elhage2022 , title={x}}"), "elhage2022");
         assert_eq!(entry_key("@article{, title={x}}"), "(entry without a key)");
+    }
+
+    /// Large enough to be split into runs parsed on separate threads: every entry, in file
+    /// order, with its line, and a macro defined at the top resolved in the last run too.
+    #[test]
+    fn a_large_bibliography_parsed_in_runs_loses_nothing() {
+        let mut text = String::from("@string{tc = \"Transformer Circuits\"}\n");
+        for i in 0..1_200 {
+            text.push_str(&format!(
+                "@article{{p{i},\n  title = {{Paper {i}}},\n  journal = tc,\n  year = {{2020}}\n}}\n"
+            ));
+        }
+        let mut diags = Diagnostics::new();
+        let bib = parse(vec![(PathBuf::from("big.bib"), text)], &mut diags);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(bib.papers.len(), 1_200);
+        for (i, paper) in bib.papers.iter().enumerate() {
+            assert_eq!(paper.key, format!("p{i}"));
+            assert_eq!(paper.line, 2 + 5 * i);
+            assert_eq!(
+                paper.venue.as_deref(),
+                Some("Transformer Circuits"),
+                "{}",
+                paper.key
+            );
+        }
     }
 }

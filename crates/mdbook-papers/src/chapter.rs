@@ -10,10 +10,12 @@ use livingref_core::config::nearest;
 use livingref_core::markdown::{Directive, Edit, ParseOptions, ScanOptions, scan, splice};
 use livingref_core::span::LineIndex;
 use livingref_core::{Diagnostic, Diagnostics, Location, html};
-use std::collections::HashSet;
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::ops::Range;
 use std::path::Path;
+use std::sync::OnceLock;
 
 pub struct Context<'a> {
     pub bib: &'a Bibliography,
@@ -23,6 +25,78 @@ pub struct Context<'a> {
     /// HTML renderer: add copy buttons and their script.
     pub html: bool,
     pub parse: ParseOptions,
+    pub rendered: Rendered,
+}
+
+/// Each paper's HTML, rendered the first time a page needs it and reused after. A paper is
+/// cited in many chapters, so it sits in many reference lists and many citation previews;
+/// rendering it afresh for each was most of what a chapter cost. `OnceLock` because chapters
+/// are processed on every core at once.
+pub struct Rendered {
+    /// `<li>` with the `ref-` anchor (reference lists and the bibliography page).
+    reference: Vec<OnceLock<String>>,
+    /// `<li>` with the `recent-` anchor (recent-papers sections).
+    recent: Vec<OnceLock<String>>,
+    /// A citation link's attributes: `href="#ref-…" title="…"`.
+    cite: Vec<OnceLock<String>>,
+}
+
+impl Rendered {
+    pub fn new(bib: &Bibliography) -> Self {
+        let slots = || (0..bib.papers.len()).map(|_| OnceLock::new()).collect();
+        Rendered {
+            reference: slots(),
+            recent: slots(),
+            cite: slots(),
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Anchor {
+    Reference,
+    Recent,
+}
+
+impl Context<'_> {
+    /// An `<ol>` of `papers`, each item from [`Rendered`].
+    fn list(&self, papers: &[&Paper], class: &str, anchor: Anchor) -> String {
+        let (slots, prefix) = match anchor {
+            Anchor::Reference => (&self.rendered.reference, "ref"),
+            Anchor::Recent => (&self.rendered.recent, "recent"),
+        };
+        let mut out = format!("<ol class=\"{class}\">");
+        for paper in papers {
+            let item = self.bib.index_of(&paper.key).and_then(|i| slots.get(i));
+            match item {
+                Some(slot) => out.push_str(
+                    slot.get_or_init(|| render::list_item(paper, &self.strings, self.html, prefix)),
+                ),
+                None => out.push_str(&render::list_item(paper, &self.strings, self.html, prefix)),
+            }
+        }
+        out.push_str("</ol>\n");
+        out
+    }
+
+    /// `href="#ref-…" title="…"` for a citation of `paper`, from [`Rendered`].
+    fn cite_attributes(&self, paper: &Paper) -> Cow<'_, str> {
+        let render = || {
+            format!(
+                "href=\"#{}\" title=\"{}\"",
+                html::attr(&render::anchor("ref", &paper.key)),
+                html::attr(&render::plain_reference(paper, &self.strings))
+            )
+        };
+        match self
+            .bib
+            .index_of(&paper.key)
+            .and_then(|i| self.rendered.cite.get(i))
+        {
+            Some(slot) => Cow::Borrowed(slot.get_or_init(render)),
+            None => Cow::Owned(render()),
+        }
+    }
 }
 
 const RECENT_KEYS: &[&str] = &["tags", "limit", "since", "window", "title"];
@@ -90,13 +164,17 @@ pub fn process(
     // Citations, numbered in order of first use for the numeric style.
     let citations = cite::find(content, &scanned);
     let mut order: Vec<&Paper> = Vec::new();
+    // Each cited key's number (1-based), so a chapter citing hundreds of papers needs no scan
+    // of `order` per citation.
+    let mut numbers: HashMap<&str, usize> = HashMap::new();
     for citation in &citations {
         for item in &citation.items {
             match cx.bib.get(&item.key) {
                 Some(paper) => {
-                    cited.insert(paper.key.clone());
-                    if !order.iter().any(|p| p.key == paper.key) {
+                    if !numbers.contains_key(paper.key.as_str()) {
+                        cited.insert(paper.key.clone());
                         order.push(paper);
+                        numbers.insert(&paper.key, order.len());
                     }
                 }
                 None => {
@@ -119,7 +197,7 @@ pub fn process(
         }
         edits.push(Edit::replace(
             citation.range.clone(),
-            render_citation(citation, &order, cx),
+            render_citation(citation, &numbers, cx),
         ));
     }
 
@@ -145,7 +223,7 @@ pub fn process(
             tail,
             "\n\n## {}\n\n{}",
             cx.strings.references,
-            render::list(&refs, "papers-references", &cx.strings, cx.html, "ref")
+            cx.list(&refs, "papers-references", Anchor::Reference)
         );
     }
     if lists && cx.html {
@@ -314,7 +392,7 @@ pub fn recent_section(
     let body = if papers.is_empty() {
         format!("<p class=\"papers-none\">{}</p>\n", cx.strings.no_match)
     } else {
-        render::list(&papers, "papers-recent", &cx.strings, cx.html, "recent")
+        cx.list(&papers, "papers-recent", Anchor::Recent)
     };
     format!("\n\n## {}\n\n{body}", html::text(&title.replace('\n', " ")))
 }
@@ -339,7 +417,7 @@ fn bibliography(d: &Directive<'_>, cx: &Context<'_>) -> String {
     if d.get("sort").is_some_and(|a| a.value == "author") {
         // Stable, so equal authors stay newest first.
         papers.sort_by_cached_key(|p| sort_author(p));
-        return render::list(&papers, "papers-bibliography", &cx.strings, cx.html, "ref");
+        return cx.list(&papers, "papers-bibliography", Anchor::Reference);
     }
     let mut out = String::new();
     let mut start = 0;
@@ -353,12 +431,10 @@ fn bibliography(d: &Directive<'_>, cx: &Context<'_>) -> String {
         let _ = write!(
             out,
             "\n\n### {heading}\n\n{}",
-            render::list(
+            cx.list(
                 &papers[start..end],
                 "papers-bibliography",
-                &cx.strings,
-                cx.html,
-                "ref"
+                Anchor::Reference
             )
         );
         start = end;
@@ -366,7 +442,11 @@ fn bibliography(d: &Directive<'_>, cx: &Context<'_>) -> String {
     out
 }
 
-fn render_citation(citation: &Citation, order: &[&Paper], cx: &Context<'_>) -> String {
+fn render_citation(
+    citation: &Citation,
+    numbers: &HashMap<&str, usize>,
+    cx: &Context<'_>,
+) -> String {
     let numeric = cx.settings.citation_style == CitationStyle::Numeric;
     let parts: Vec<String> = citation
         .items
@@ -379,7 +459,11 @@ fn render_citation(citation: &Citation, order: &[&Paper], cx: &Context<'_>) -> S
                 );
             };
             let label = if numeric {
-                (order.iter().position(|p| p.key == paper.key).unwrap_or(0) + 1).to_string()
+                numbers
+                    .get(paper.key.as_str())
+                    .copied()
+                    .unwrap_or(1)
+                    .to_string()
             } else {
                 render::short_citation(paper, &cx.strings)
             };
@@ -389,9 +473,8 @@ fn render_citation(citation: &Citation, order: &[&Paper], cx: &Context<'_>) -> S
             }
             let _ = write!(
                 out,
-                "<a class=\"cite\" href=\"#{}\" title=\"{}\">{}</a>",
-                html::attr(&render::anchor("ref", &paper.key)),
-                html::attr(&render::plain_reference(paper, &cx.strings)),
+                "<a class=\"cite\" {}>{}</a>",
+                cx.cite_attributes(paper),
                 html::text(&label)
             );
             if !item.locator.is_empty() {

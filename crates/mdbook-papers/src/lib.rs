@@ -123,6 +123,7 @@ impl Plugin for Papers {
             today,
             html: run.ctx.renderer == "html",
             parse: run.markdown,
+            rendered: chapter::Rendered::new(&bibliography),
         };
         let src_dir = run.src_dir();
         // Chapters are independent given the bibliography: render them in parallel, then

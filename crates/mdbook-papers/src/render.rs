@@ -196,22 +196,6 @@ fn badge(url: &str, label: &str) -> String {
     )
 }
 
-/// A list of papers as one HTML block.
-pub fn list(
-    papers: &[&Paper],
-    class: &str,
-    s: &Strings,
-    interactive: bool,
-    id_prefix: &str,
-) -> String {
-    let mut out = format!("<ol class=\"{class}\">");
-    for p in papers {
-        out.push_str(&list_item(p, s, interactive, id_prefix));
-    }
-    out.push_str("</ol>\n");
-    out
-}
-
 /// The page's style, citation previews and copy-button script, once per page that lists
 /// papers (HTML only).
 pub static ASSETS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
