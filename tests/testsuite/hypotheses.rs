@@ -167,3 +167,21 @@ fn table_filters_and_sorts() {
         "{links}"
     );
 }
+
+/// Chapters without the word `hypothesis` are not parsed for cards; a card whose info word is
+/// spelled with a character reference (CommonMark decodes it) must still be found.
+#[test]
+fn a_card_fenced_with_a_character_reference_is_still_read() {
+    let dir = copy_fixture("hypotheses");
+    std::fs::write(
+        dir.path().join("src/summary.md"),
+        "# S\n\n```&#104;ypothes&#x69;s\nid = \"encoded\"\ntitle = \"Encoded\"\nstatement = \"s\"\nstatus = \"open\"\n```\n",
+    )
+    .unwrap();
+    let book = preprocess(&load(dir.path(), Mode::InProcess));
+    let summary = chapter(&book, "summary.md");
+    assert!(
+        summary.contains("id=\"encoded\"") && !summary.contains("```"),
+        "{summary}"
+    );
+}

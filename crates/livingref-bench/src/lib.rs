@@ -353,7 +353,9 @@ pub fn write_book(
     std::fs::write(dir.join("book.toml"), toml)
 }
 
-/// A hypothesis card in the flagship's shape, with evidence when there are papers to cite.
+/// A hypothesis card in the flagship's shape, with evidence for and against, so a status never
+/// lacks the evidence it claims (a book full of warnings would time their printing). Without a
+/// bibliography the keys are not checked.
 fn card(rng: &mut Rng, chapter: usize, n: usize, papers: usize) -> String {
     let status = ["supported", "contested", "open", "refuted"][rng.below(4)];
     let mut out = format!(
@@ -362,15 +364,13 @@ fn card(rng: &mut Rng, chapter: usize, n: usize, papers: usize) -> String {
          status = \"{status}\"\ntags = [\"topic{}\"]\nlast-reviewed = 2026-11-01\n",
         chapter % 20
     );
-    if papers > 0 {
-        let _ = write!(
-            out,
-            "evidence = [\n  {{ cite = \"paper{}\", stance = \"supports\", note = \"a generated note\" }},\n  \
-             {{ cite = \"paper{}\", stance = \"contests\" }},\n]\n",
-            rng.below(papers),
-            rng.below(papers)
-        );
-    }
+    let _ = write!(
+        out,
+        "evidence = [\n  {{ cite = \"paper{}\", stance = \"supports\", note = \"a generated note\" }},\n  \
+         {{ cite = \"paper{}\", stance = \"contests\" }},\n]\n",
+        rng.below(papers.max(1)),
+        rng.below(papers.max(1))
+    );
     out.push_str("```\n\n");
     out
 }

@@ -71,41 +71,58 @@ impl Plugin for Hypotheses {
     fn run(&self, run: &mut Run<'_, Settings>, mut book: Book) -> Book {
         let src_dir = run.src_dir();
         let root = run.ctx.root.clone();
-        let mut cards: Vec<Card> = Vec::new();
-        for chapter in book.chapters() {
-            let (Some(path), Some(source)) = (&chapter.path, &chapter.source_path) else {
-                continue;
+        let statuses = run.settings.statuses.clone();
+        let markdown = run.markdown;
+        let file_of =
+            |source: &Path| livingref_core::diag::display_path(&root, &src_dir.join(source));
+
+        // Pass 1: read the cards, chapters on every core, results in reading order.
+        let read = livingref_core::parallel::chapters(&mut book, |chapter| {
+            let mut diags = Diagnostics::new();
+            let (Some(path), Some(source)) = (chapter.path, chapter.source_path) else {
+                return (Vec::new(), diags);
             };
-            let file = livingref_core::diag::display_path(&root, &src_dir.join(source));
-            cards.extend(read_cards(
-                &chapter.content,
+            let cards = read_cards(
+                chapter.content,
                 path,
-                &file,
-                &chapter.name,
-                &run.settings.statuses,
-                &run.markdown,
-                &mut run.diagnostics,
-            ));
+                &file_of(source),
+                chapter.name,
+                &statuses,
+                &markdown,
+                &mut diags,
+            );
+            (cards, diags)
+        });
+        let mut cards: Vec<Card> = Vec::new();
+        for (chapter_cards, diags) in read {
+            cards.extend(chapter_cards);
+            run.diagnostics.extend(diags);
         }
         let bibliography = papers_bibliography(run);
         check::book(&cards, bibliography.as_ref(), &mut run.diagnostics);
 
+        // Pass 2: cards become HTML, `{{#hypotheses}}` becomes a table.
         let lang = run.lang;
         let labels = render::labels(lang);
         let by_id: HashMap<&str, &Card> = cards.iter().rev().map(|c| (c.id.as_str(), c)).collect();
+        let mut by_chapter: HashMap<&Path, Vec<&Card>> = HashMap::new();
+        for card in &cards {
+            by_chapter
+                .entry(card.chapter.as_path())
+                .or_default()
+                .push(card);
+        }
         let html = run.ctx.renderer == "html";
-        let statuses = run.settings.statuses.clone();
-        let markdown = run.markdown;
-        let diagnostics = &mut run.diagnostics;
-        book.for_each_chapter_mut(|chapter| {
-            let (Some(path), Some(source)) = (chapter.path.clone(), chapter.source_path.clone())
-            else {
-                return;
+        let placed = livingref_core::parallel::chapters(&mut book, |chapter| {
+            let mut diags = Diagnostics::new();
+            let (Some(path), Some(source)) = (chapter.path, chapter.source_path) else {
+                return diags;
             };
-            let file = livingref_core::diag::display_path(&root, &src_dir.join(&source));
-            let mut edits: Vec<Edit> = cards
-                .iter()
-                .filter(|c| c.chapter == path)
+            let file = file_of(source);
+            let mut edits: Vec<Edit> = by_chapter
+                .get(path)
+                .into_iter()
+                .flatten()
                 .map(|c| {
                     Edit::replace(
                         c.block.clone(),
@@ -118,20 +135,24 @@ impl Plugin for Hypotheses {
                     )
                 })
                 .collect();
-            let scanned = scan(&chapter.content, &markdown, &ScanOptions::default());
-            for d in scanned
-                .directives
-                .iter()
-                .flatten()
-                .filter(|d| d.name == "hypotheses")
-            {
-                let index = LineIndex::new(&chapter.content);
+            // A table needs the literal `{{#hypotheses`; most chapters have none and are not
+            // parsed a second time.
+            if chapter.content.contains("{{#hypotheses") {
+                let scanned = scan(chapter.content, &markdown, &ScanOptions::default());
+                let index = LineIndex::new(chapter.content);
                 let at = |r: Range<usize>| Location::in_text(&file, &index, r);
-                let table = summary(d, &cards, &statuses, &path, lang, &labels, &at, diagnostics);
-                edits.push(Edit::replace(d.range.clone(), table));
+                for d in scanned
+                    .directives
+                    .iter()
+                    .flatten()
+                    .filter(|d| d.name == "hypotheses")
+                {
+                    let table = summary(d, &cards, &statuses, path, lang, &labels, &at, &mut diags);
+                    edits.push(Edit::replace(d.range.clone(), table));
+                }
             }
             if edits.is_empty() {
-                return;
+                return diags;
             }
             if html {
                 edits.push(Edit::insert(
@@ -139,14 +160,18 @@ impl Plugin for Hypotheses {
                     format!("\n\n{}", render::STYLE),
                 ));
             }
-            match splice(&chapter.content, edits) {
-                Ok(new) => chapter.content = new.into_owned(),
-                Err(err) => diagnostics.push(
+            match splice(chapter.content, edits) {
+                Ok(new) => *chapter.content = new.into_owned(),
+                Err(err) => diags.push(
                     Diagnostic::error(format!("internal error while placing cards: {err}"))
                         .at(Location::file(&file)),
                 ),
             }
+            diags
         });
+        for diags in placed {
+            run.diagnostics.extend(diags);
+        }
         book
     }
 
@@ -169,6 +194,9 @@ pub fn read_cards(
     markdown: &ParseOptions,
     diags: &mut Diagnostics,
 ) -> Vec<Card> {
+    if !may_hold_cards(content) {
+        return Vec::new();
+    }
     livingref_core::markdown::fenced_blocks(content, "hypothesis", markdown)
         .into_iter()
         .filter_map(|(block, body)| {
@@ -183,6 +211,14 @@ pub fn read_cards(
             card::parse(&src, statuses, diags)
         })
         .collect()
+}
+
+/// Whether `content` can hold a ```` ```hypothesis ```` block at all, so that most chapters
+/// are not parsed for cards. The info word must be written out, except that CommonMark decodes
+/// numeric character references in it (`&#104;ypothesis`); no named reference stands for a
+/// Latin letter.
+fn may_hold_cards(content: &str) -> bool {
+    content.contains("hypothesis") || content.contains("&#")
 }
 
 /// `{{#hypotheses status= tags= kind= columns= sort=}}`.
