@@ -48,6 +48,12 @@ fn book() -> tempfile::TempDir {
     dir
 }
 
+/// Puts a directory where the file `path` was: unreadable even to root, which CI runs as.
+fn unreadable(path: &Path) {
+    std::fs::remove_file(path).unwrap();
+    std::fs::create_dir(path).unwrap();
+}
+
 /// `mdbook-PLUGIN check` on `root`, killed if it runs past 20 seconds (a hang is a failure).
 fn check(plugin: &str, root: &Path) -> (i32, String) {
     let mut child = Command::new(binary(&format!("mdbook-{plugin}")))
@@ -194,6 +200,20 @@ fn every_hostile_input_gets_its_diagnostic_and_exit_code() {
             |r| std::fs::remove_file(r.join("refs.bib")).unwrap(),
             1,
             "cannot read bibliography `refs.bib`",
+        ),
+        (
+            "unreadable bibliography",
+            "papers",
+            |r| unreadable(&r.join("refs.bib")),
+            1,
+            "cannot read bibliography `refs.bib`",
+        ),
+        (
+            "unreadable chapter",
+            "terms",
+            |r| unreadable(&r.join("src/chapter.md")),
+            2,
+            "cannot read chapter `chapter.md`",
         ),
         (
             "10,000-term glossary",
