@@ -100,6 +100,8 @@ const STANCES: &[&str] = &["supports", "contests", "mentions"];
 /// Where a block is: the chapter text, the block's byte range and its body's.
 pub struct Source<'a> {
     pub text: &'a str,
+    /// Lines of `text`, built once per chapter: a chapter's cards all point into it.
+    pub index: &'a LineIndex<'a>,
     pub block: Range<usize>,
     pub body: Range<usize>,
     pub file: &'a Path,
@@ -109,12 +111,11 @@ pub struct Source<'a> {
 
 /// Reads one block. Every problem is pushed to `diags`; `None` if the card cannot be used.
 pub fn parse(src: &Source<'_>, statuses: &[String], diags: &mut Diagnostics) -> Option<Card> {
-    let index = LineIndex::new(src.text);
+    let index = src.index;
     let body = &src.text[src.body.clone()];
     let base = src.body.start;
-    let at = |span: Range<usize>| {
-        Location::in_text(src.file, &index, base + span.start..base + span.end)
-    };
+    let at =
+        |span: Range<usize>| Location::in_text(src.file, index, base + span.start..base + span.end);
     let doc = match DeTable::parse(body) {
         Ok(doc) => doc,
         Err(err) => {
@@ -140,7 +141,7 @@ pub fn parse(src: &Source<'_>, statuses: &[String], diags: &mut Diagnostics) -> 
             .find(|(k, _)| k.get_ref() == name)
             .map(|(_, v)| v)
     };
-    let block_start = Location::in_text(src.file, &index, src.block.start..src.block.start + 3);
+    let block_start = Location::in_text(src.file, index, src.block.start..src.block.start + 3);
     let mut required = |name: &str, diags: &mut Diagnostics| -> Option<(String, Range<usize>)> {
         match field(name) {
             None => {

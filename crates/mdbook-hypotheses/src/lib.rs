@@ -197,11 +197,17 @@ pub fn read_cards(
     if !may_hold_cards(content) {
         return Vec::new();
     }
-    livingref_core::markdown::fenced_blocks(content, "hypothesis", markdown)
+    let blocks = livingref_core::markdown::fenced_blocks(content, "hypothesis", markdown);
+    if blocks.is_empty() {
+        return Vec::new();
+    }
+    let index = LineIndex::new(content);
+    blocks
         .into_iter()
         .filter_map(|(block, body)| {
             let src = card::Source {
                 text: content,
+                index: &index,
                 block,
                 body,
                 file,
