@@ -353,24 +353,30 @@ pub fn write_book(
     std::fs::write(dir.join("book.toml"), toml)
 }
 
-/// A hypothesis card in the flagship's shape, with evidence for and against, so a status never
-/// lacks the evidence it claims (a book full of warnings would time their printing). Without a
-/// bibliography the keys are not checked.
+/// A hypothesis card in the flagship's shape. With papers to cite it carries evidence for and
+/// against; without, its status is one that claims no evidence, so the book stays free of
+/// warnings (a book full of them would time their printing).
 fn card(rng: &mut Rng, chapter: usize, n: usize, papers: usize) -> String {
-    let status = ["supported", "contested", "open", "refuted"][rng.below(4)];
+    let status = if papers > 0 {
+        ["supported", "contested", "open", "refuted"][rng.below(4)]
+    } else {
+        ["contested", "open"][rng.below(2)]
+    };
     let mut out = format!(
         "```hypothesis\nid = \"h{chapter}-{n}\"\ntitle = \"Hypothesis {n} of chapter {chapter}\"\n\
          statement = \"Generated claim {n}: a *small* set of directions explains the behaviour.\"\n\
          status = \"{status}\"\ntags = [\"topic{}\"]\nlast-reviewed = 2026-11-01\n",
         chapter % 20
     );
-    let _ = write!(
-        out,
-        "evidence = [\n  {{ cite = \"paper{}\", stance = \"supports\", note = \"a generated note\" }},\n  \
-         {{ cite = \"paper{}\", stance = \"contests\" }},\n]\n",
-        rng.below(papers.max(1)),
-        rng.below(papers.max(1))
-    );
+    if papers > 0 {
+        let _ = write!(
+            out,
+            "evidence = [\n  {{ cite = \"paper{}\", stance = \"supports\", note = \"a generated note\" }},\n  \
+             {{ cite = \"paper{}\", stance = \"contests\" }},\n]\n",
+            rng.below(papers),
+            rng.below(papers)
+        );
+    }
     out.push_str("```\n\n");
     out
 }
