@@ -344,9 +344,10 @@ fn assemble(
         }
         Some(paper)
     };
-    let independent = good
-        .iter()
-        .all(|(file, range, _)| parents(&sources[*file].1[range.clone()]).is_empty());
+    let independent = good.iter().all(|(file, range, _)| {
+        let source = &sources[*file].1[range.clone()];
+        parents(source).is_empty() && !has_aliases(source)
+    });
     let papers: Vec<Option<Paper>> = if independent {
         let runs = livingref_core::parallel::runs(good, |run| {
             parse(run).map(|parsed| parsed.iter().map(to_paper).collect::<Vec<_>>())
@@ -431,6 +432,31 @@ fn parents(source: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// Whether the entry has an `ids` field: biblatex registers those aliases as keys, so a later
+/// entry whose key is one of them clashes with it, and entries that can clash are not
+/// independent.
+fn has_aliases(source: &str) -> bool {
+    // `ids`, then `=` after optional white space, as any field is written; only then parse.
+    let bytes = source.as_bytes();
+    let written = (0..bytes.len().saturating_sub(2)).any(|i| {
+        bytes[i..i + 3].eq_ignore_ascii_case(b"ids")
+            && bytes[i + 3..]
+                .iter()
+                .find(|b| !b.is_ascii_whitespace())
+                .is_some_and(|&b| b == b'=')
+    });
+    written
+        && biblatex::RawBibliography::parse(source).is_ok_and(|raw| {
+            raw.entries.iter().any(|entry| {
+                entry
+                    .v
+                    .fields
+                    .iter()
+                    .any(|pair| pair.key.v.eq_ignore_ascii_case("ids"))
+            })
+        })
 }
 
 /// Cycles in the crossref graph, each as the keys on it (depth-first, colours by state).
@@ -594,16 +620,23 @@ mod tests {
         assert_eq!(entry_key("@article{, title={x}}"), "(entry without a key)");
     }
 
-    /// Large enough to be split into runs parsed on separate threads: every entry, in file
-    /// order, with its line, and a macro defined at the top resolved in the last run too.
-    #[test]
-    fn a_large_bibliography_parsed_in_runs_loses_nothing() {
-        let mut text = String::from("@string{tc = \"Transformer Circuits\"}\n");
+    /// `head`, then 1,200 five-line entries `p0`… in the journal `tc`: enough to be split into
+    /// runs parsed on separate threads.
+    fn many_entries(head: &str) -> String {
+        let mut text = head.to_owned();
         for i in 0..1_200 {
             text.push_str(&format!(
                 "@article{{p{i},\n  title = {{Paper {i}}},\n  journal = tc,\n  year = {{2020}}\n}}\n"
             ));
         }
+        text
+    }
+
+    /// Every entry, in file order, with its line, and a macro defined at the top resolved in
+    /// the last run too.
+    #[test]
+    fn a_large_bibliography_parsed_in_runs_loses_nothing() {
+        let text = many_entries("@string{tc = \"Transformer Circuits\"}\n");
         let mut diags = Diagnostics::new();
         let bib = parse(vec![(PathBuf::from("big.bib"), text)], &mut diags);
         assert!(diags.is_empty(), "{diags:?}");
@@ -618,5 +651,26 @@ mod tests {
                 paper.key
             );
         }
+    }
+
+    /// An `ids` alias that a later entry uses as its key is a clash biblatex reports for the
+    /// bibliography as a whole; parsing in runs must not hide it when the two entries land in
+    /// different runs.
+    #[test]
+    fn an_alias_clash_is_found_however_entries_are_split() {
+        let mut text = many_entries(
+            "@string{tc = \"T\"}\n@article{first, ids = {last}, title = {F}, year = {2020}}\n",
+        );
+        text.push_str("@article{last, title = {L}, year = {2021}}\n");
+        let mut whole = Diagnostics::new();
+        let in_runs = parse(vec![(PathBuf::from("a.bib"), text.clone())], &mut whole);
+        let alone = biblatex::Bibliography::parse(&text);
+        assert!(alone.is_err(), "biblatex itself rejects the clash");
+        assert!(whole.has_errors(), "{whole:?}");
+        assert!(in_runs.papers.is_empty());
+        assert!(has_aliases("@misc{a, IDS = {b}}"));
+        assert!(!has_aliases(
+            "@misc{a, title = {Grids and kids}, abstract = {ids}}"
+        ));
     }
 }
