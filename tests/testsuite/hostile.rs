@@ -158,6 +158,18 @@ fn every_hostile_input_gets_its_diagnostic_and_exit_code() {
             "`crossref` cycle between",
         ),
         (
+            "ids alias reused as a key",
+            "papers",
+            |r| {
+                append(
+                    &r.join("refs.bib"),
+                    "@misc{renamed, ids = {old}, title = {R}, year = 2024}\n@misc{old, title = {O}, year = 2020}\n",
+                )
+            },
+            0,
+            "key `old` is already an `ids` alias",
+        ),
+        (
             "unknown macro",
             "papers",
             |r| {

@@ -150,7 +150,8 @@ fn entry_by_entry(texts: Vec<(PathBuf, String)>, diags: &mut Diagnostics) -> Bib
     let mut strings = String::new();
     let mut sources: Vec<(PathBuf, String)> = Vec::new();
     let mut good: Vec<(usize, Range<usize>, String)> = Vec::new(); // (file, range, key)
-    let mut first_seen: HashMap<String, (usize, Range<usize>)> = HashMap::new();
+    // Each key or `ids` alias taken so far: where, and whether as an alias.
+    let mut first_seen: HashMap<String, (usize, Range<usize>, bool)> = HashMap::new();
     let mut links_of: HashMap<String, Vec<String>> = HashMap::new();
     for (shown, text) in texts {
         let index = LineIndex::new(&text);
@@ -210,32 +211,59 @@ fn entry_by_entry(texts: Vec<(PathBuf, String)>, diags: &mut Diagnostics) -> Bib
                     match biblatex::Bibliography::parse(&format!("{strings}{source}\n")) {
                         Ok(parsed) if parsed.is_empty() => {}
                         Ok(_) => {
-                            if let Some((f, first)) = first_seen.get(&key) {
+                            // biblatex treats `ids` aliases as keys: a name is taken once,
+                            // whether as a key or as an alias.
+                            let own_aliases = aliases(source);
+                            let clash = std::iter::once(&key)
+                                .chain(&own_aliases)
+                                .find_map(|name| Some((name, first_seen.get(name)?)));
+                            if let Some((name, (f, first, first_is_alias))) = clash {
                                 let first_index = LineIndex::new(
                                     sources.get(*f).map_or(text.as_str(), |(_, t)| t.as_str()),
                                 );
                                 let first_file =
                                     sources.get(*f).map_or(shown.clone(), |(p, _)| p.clone());
-                                diags.push(
-                                    Diagnostic::warning(format!(
-                                        "duplicate key `{key}`; the first definition is used"
-                                    ))
-                                    .at(entry_at())
-                                    .related(
-                                        Location::in_text(
-                                            &first_file,
-                                            &first_index,
-                                            first.start..first.start + 1,
+                                let (message, note) = match (name == &key, *first_is_alias) {
+                                    (true, false) => (
+                                        format!(
+                                            "duplicate key `{key}`; the first definition is used"
                                         ),
                                         "first defined here",
-                                    )
-                                    .help(
-                                        "remove one of the entries, or give this one another key",
                                     ),
+                                    (true, true) => (
+                                        format!(
+                                            "key `{key}` is already an `ids` alias of another entry; this entry is skipped"
+                                        ),
+                                        "the alias is given here",
+                                    ),
+                                    (false, _) => (
+                                        format!(
+                                            "{key}: `ids` alias `{name}` is already taken; the entry is skipped"
+                                        ),
+                                        "taken here",
+                                    ),
+                                };
+                                diags.push(
+                                    Diagnostic::warning(message)
+                                        .at(entry_at())
+                                        .related(
+                                            Location::in_text(
+                                                &first_file,
+                                                &first_index,
+                                                first.start..first.start + 1,
+                                            ),
+                                            note,
+                                        )
+                                        .help(
+                                            "remove one of the entries, or give this one another key",
+                                        ),
                                 );
                                 continue;
                             }
-                            first_seen.insert(key.clone(), (file_no, block.range.clone()));
+                            first_seen.insert(key.clone(), (file_no, block.range.clone(), false));
+                            for alias in own_aliases.into_iter().filter(|a| a != &key) {
+                                first_seen.insert(alias, (file_no, block.range.clone(), true));
+                            }
                             links_of.insert(key.to_lowercase(), links);
                             good.push((file_no, block.range.clone(), key));
                         }
@@ -406,38 +434,44 @@ fn parents(source: &str) -> Vec<String> {
     if !mentions("crossref") && !mentions("xdata") {
         return Vec::new();
     }
+    raw_list(source, &["crossref", "xdata"])
+        .into_iter()
+        .map(|k| k.to_lowercase())
+        .collect()
+}
+
+/// The comma-separated values of the fields `names` in `source`, read with biblatex's raw
+/// parser: no macro, `crossref` or `xdata` is resolved.
+fn raw_list(source: &str, names: &[&str]) -> Vec<String> {
     let Ok(raw) = biblatex::RawBibliography::parse(source) else {
         return Vec::new();
     };
     let mut out = Vec::new();
-    for entry in &raw.entries {
-        for pair in &entry.v.fields {
-            let name = pair.key.v.to_ascii_lowercase();
-            if name == "crossref" || name == "xdata" {
-                let value: String = pair
-                    .value
-                    .v
-                    .iter()
-                    .map(|c| match c.v {
-                        biblatex::RawChunk::Normal(s) | biblatex::RawChunk::Abbreviation(s) => s,
-                    })
-                    .collect();
-                out.extend(
-                    value
-                        .split(',')
-                        .map(|k| k.trim().to_lowercase())
-                        .filter(|k| !k.is_empty()),
-                );
-            }
+    for pair in raw.entries.iter().flat_map(|entry| &entry.v.fields) {
+        if !names.iter().any(|n| pair.key.v.eq_ignore_ascii_case(n)) {
+            continue;
         }
+        let value: String = pair
+            .value
+            .v
+            .iter()
+            .map(|c| match c.v {
+                biblatex::RawChunk::Normal(s) | biblatex::RawChunk::Abbreviation(s) => s,
+            })
+            .collect();
+        out.extend(
+            value
+                .split(',')
+                .map(|k| k.trim().to_owned())
+                .filter(|k| !k.is_empty()),
+        );
     }
     out
 }
 
-/// Whether the entry has an `ids` field: biblatex registers those aliases as keys, so a later
-/// entry whose key is one of them clashes with it, and entries that can clash are not
-/// independent.
-fn has_aliases(source: &str) -> bool {
+/// The keys an entry's `ids` field adds (biblatex registers them as aliases, so a later entry
+/// with one of them as its key clashes), read without resolving anything.
+fn aliases(source: &str) -> Vec<String> {
     // `ids`, then `=` after optional white space, as any field is written; only then parse.
     let bytes = source.as_bytes();
     let written = (0..bytes.len().saturating_sub(2)).any(|i| {
@@ -447,16 +481,14 @@ fn has_aliases(source: &str) -> bool {
                 .find(|b| !b.is_ascii_whitespace())
                 .is_some_and(|&b| b == b'=')
     });
-    written
-        && biblatex::RawBibliography::parse(source).is_ok_and(|raw| {
-            raw.entries.iter().any(|entry| {
-                entry
-                    .v
-                    .fields
-                    .iter()
-                    .any(|pair| pair.key.v.eq_ignore_ascii_case("ids"))
-            })
-        })
+    if !written {
+        return Vec::new();
+    }
+    raw_list(source, &["ids"])
+}
+
+fn has_aliases(source: &str) -> bool {
+    !aliases(source).is_empty()
 }
 
 /// Cycles in the crossref graph, each as the keys on it (depth-first, colours by state).
@@ -653,21 +685,28 @@ mod tests {
         }
     }
 
-    /// An `ids` alias that a later entry uses as its key is a clash biblatex reports for the
-    /// bibliography as a whole; parsing in runs must not hide it when the two entries land in
-    /// different runs.
+    /// An `ids` alias that a later entry uses as its key: biblatex rejects the bibliography as
+    /// a whole, so it must be found however entries are split into runs, and reported at the
+    /// later entry, which alone is skipped.
     #[test]
     fn an_alias_clash_is_found_however_entries_are_split() {
         let mut text = many_entries(
             "@string{tc = \"T\"}\n@article{first, ids = {last}, title = {F}, year = {2020}}\n",
         );
         text.push_str("@article{last, title = {L}, year = {2021}}\n");
-        let mut whole = Diagnostics::new();
-        let in_runs = parse(vec![(PathBuf::from("a.bib"), text.clone())], &mut whole);
-        let alone = biblatex::Bibliography::parse(&text);
-        assert!(alone.is_err(), "biblatex itself rejects the clash");
-        assert!(whole.has_errors(), "{whole:?}");
-        assert!(in_runs.papers.is_empty());
+        let mut diags = Diagnostics::new();
+        let bib = parse(vec![(PathBuf::from("a.bib"), text.clone())], &mut diags);
+        assert!(
+            biblatex::Bibliography::parse(&text).is_err(),
+            "biblatex itself rejects the clash"
+        );
+        let messages: Vec<String> = diags.iter().map(|d| d.message.clone()).collect();
+        assert_eq!(
+            messages,
+            ["key `last` is already an `ids` alias of another entry; this entry is skipped"]
+        );
+        assert_eq!(bib.papers.len(), 1_201, "every other entry is kept");
+        assert!(bib.get("last").is_none());
         assert!(has_aliases("@misc{a, IDS = {b}}"));
         assert!(!has_aliases(
             "@misc{a, title = {Grids and kids}, abstract = {ids}}"
