@@ -110,7 +110,6 @@ fn at_once(texts: &[(PathBuf, String)]) -> Option<Bibliography> {
     let mut strings = String::new();
     let mut good: Vec<(usize, Range<usize>, String)> = Vec::new();
     let mut keys: HashSet<String> = HashSet::new();
-    let mut links_of: HashMap<String, Vec<String>> = HashMap::new();
     for (file_no, (_, text)) in texts.iter().enumerate() {
         let (blocks, unclosed) = split(text);
         if unclosed.is_some() {
@@ -120,25 +119,31 @@ fn at_once(texts: &[(PathBuf, String)]) -> Option<Bibliography> {
             let source = &text[block.range.clone()];
             match block.kind.as_str() {
                 "comment" | "preamble" => {}
+                "string" if hides_entries(source) => return None,
                 "string" => {
                     strings.push_str(source);
                     strings.push('\n');
                 }
-                _ => {
-                    let key = entry_key(source);
-                    let links = parents(source);
-                    if links.iter().any(|p| p.eq_ignore_ascii_case(&key))
-                        || !keys.insert(key.clone())
-                    {
-                        return None;
-                    }
-                    links_of.insert(key.to_lowercase(), links);
-                    good.push((file_no, block.range.clone(), key));
-                }
+                _ => good.push((file_no, block.range.clone(), entry_key(source))),
             }
         }
     }
-    if !cycles(&links_of).is_empty() {
+    // Links are read once every macro is known, as biblatex will read them.
+    let mut graph = Vec::with_capacity(good.len());
+    for (file, range, key) in &mut good {
+        let source = &texts[*file].1[range.clone()];
+        let links = links(source, &strings);
+        if let Some(exact) = &links.key {
+            exact.clone_into(key);
+        }
+        if key.is_empty() || links.nested || links.leads_to_itself(key) || !keys.insert(key.clone())
+        {
+            return None;
+        }
+        graph.push((key.clone(), links));
+    }
+    let (cycles, too_deep) = unsafe_links(&graph);
+    if !cycles.is_empty() || !too_deep.is_empty() {
         return None;
     }
     assemble(texts, &strings, &good).ok()
@@ -152,7 +157,7 @@ fn entry_by_entry(texts: Vec<(PathBuf, String)>, diags: &mut Diagnostics) -> Bib
     let mut good: Vec<(usize, Range<usize>, String)> = Vec::new(); // (file, range, key)
     // Each key or `ids` alias taken so far: where, and whether as an alias.
     let mut first_seen: HashMap<String, (usize, Range<usize>, bool)> = HashMap::new();
-    let mut links_of: HashMap<String, Vec<String>> = HashMap::new();
+    let mut graph: Vec<(String, Links)> = Vec::new();
     for (shown, text) in texts {
         let index = LineIndex::new(&text);
         let file_no = sources.len();
@@ -170,6 +175,15 @@ fn entry_by_entry(texts: Vec<(PathBuf, String)>, diags: &mut Diagnostics) -> Bib
             let source = &text[block.range.clone()];
             match block.kind.as_str() {
                 "comment" | "preamble" => {}
+                "string" if hides_entries(source) => diags.push(
+                    Diagnostic::warning("`@string` block holds an entry; it is skipped")
+                        .at(Location::in_text(
+                            &shown,
+                            &index,
+                            block.range.start..block.range.start + 1,
+                        ))
+                        .help("close the `@string` before the next `@`"),
+                ),
                 "string" => {
                     // Check it alone first, so a broken macro is reported where it is written.
                     match biblatex::Bibliography::parse(&format!("{strings}{source}\n")) {
@@ -195,10 +209,31 @@ fn entry_by_entry(texts: Vec<(PathBuf, String)>, diags: &mut Diagnostics) -> Bib
                     let entry_at = || {
                         Location::in_text(&shown, &index, block.range.start..block.range.start + 1)
                     };
-                    // `biblatex` follows `crossref`/`xdata` recursively and overflows its stack on
-                    // a cycle, so links are read from the raw entry (no resolution) first.
-                    let links = parents(source);
-                    if links.iter().any(|p| p.eq_ignore_ascii_case(&key)) {
+                    // biblatex follows `crossref` and `xdata` recursively, with no guard, even
+                    // within the one entry it is given: read the links first.
+                    let links = links(source, &strings);
+                    let key = links.key.clone().unwrap_or(key);
+                    if key.is_empty() {
+                        diags.push(
+                            Diagnostic::warning("entry without a key; it is skipped")
+                                .at(entry_at())
+                                .help("write the key after the `{`, e.g. `@article{elhage2022toy, …}`"),
+                        );
+                        continue;
+                    }
+                    if links.nested {
+                        diags.push(
+                            Diagnostic::warning(format!(
+                                "{key}: another entry starts inside this one; both are skipped"
+                            ))
+                            .at(entry_at())
+                            .help(
+                                "check the braces of the key and the fields before the inner `@`",
+                            ),
+                        );
+                        continue;
+                    }
+                    if links.leads_to_itself(&key) {
                         diags.push(
                             Diagnostic::warning(format!(
                                 "{key}: `crossref` points to the entry itself; the entry is skipped"
@@ -213,7 +248,7 @@ fn entry_by_entry(texts: Vec<(PathBuf, String)>, diags: &mut Diagnostics) -> Bib
                         Ok(_) => {
                             // biblatex treats `ids` aliases as keys: a name is taken once,
                             // whether as a key or as an alias.
-                            let own_aliases = aliases(source);
+                            let own_aliases = links.aliases.clone();
                             let clash = std::iter::once(&key)
                                 .chain(&own_aliases)
                                 .find_map(|name| Some((name, first_seen.get(name)?)));
@@ -264,7 +299,7 @@ fn entry_by_entry(texts: Vec<(PathBuf, String)>, diags: &mut Diagnostics) -> Bib
                             for alias in own_aliases.into_iter().filter(|a| a != &key) {
                                 first_seen.insert(alias, (file_no, block.range.clone(), true));
                             }
-                            links_of.insert(key.to_lowercase(), links);
+                            graph.push((key.clone(), links));
                             good.push((file_no, block.range.clone(), key));
                         }
                         Err(err) => {
@@ -285,29 +320,40 @@ fn entry_by_entry(texts: Vec<(PathBuf, String)>, diags: &mut Diagnostics) -> Bib
         sources.push((shown, text));
     }
 
-    // Entries on a crossref cycle would overflow the resolver's stack: report and drop them.
-    for cycle in cycles(&links_of) {
-        let on_cycle: Vec<&(usize, Range<usize>, String)> = good
-            .iter()
-            .filter(|(_, _, k)| cycle.contains(&k.to_lowercase()))
-            .collect();
-        if let Some((file, range, _)) = on_cycle.first() {
-            let (shown, text) = &sources[*file];
+    // Entries biblatex could not resolve (it would overflow its stack): report and drop them.
+    let (cycles, too_deep) = unsafe_links(&graph);
+    let first_of = |names: &[String]| {
+        good.iter()
+            .find(|(_, _, k)| names.contains(k))
+            .map(|(file, range, _)| {
+                let (shown, text) = &sources[*file];
+                Location::in_text(shown, &LineIndex::new(text), range.start..range.start + 1)
+            })
+    };
+    for cycle in &cycles {
+        if let Some(at) = first_of(cycle) {
             diags.push(
                 Diagnostic::warning(format!(
                     "`crossref` cycle between {}; these entries are skipped",
                     cycle.join(" → ")
                 ))
-                .at(Location::in_text(
-                    shown,
-                    &LineIndex::new(text),
-                    range.start..range.start + 1,
-                ))
+                .at(at)
                 .help("an entry's `crossref` must lead to a parent that does not lead back"),
             );
         }
-        good.retain(|(_, _, k)| !cycle.contains(&k.to_lowercase()));
     }
+    for key in &too_deep {
+        if let Some(at) = first_of(std::slice::from_ref(key)) {
+            diags.push(
+                Diagnostic::warning(format!(
+                    "{key}: its `crossref`/`xdata` chain is more than {MAX_CHAIN} entries long; the entry is skipped"
+                ))
+                .at(at)
+                .help("point `crossref` at the parent that holds the shared fields"),
+            );
+        }
+    }
+    good.retain(|(_, _, k)| !too_deep.contains(k) && !cycles.iter().any(|c| c.contains(k)));
 
     match assemble(&sources, &strings, &good) {
         Ok(bibliography) => bibliography,
@@ -374,7 +420,8 @@ fn assemble(
     };
     let independent = good.iter().all(|(file, range, _)| {
         let source = &sources[*file].1[range.clone()];
-        parents(source).is_empty() && !has_aliases(source)
+        let links = links(source, strings);
+        links.parents.is_empty() && links.aliases.is_empty()
     });
     let papers: Vec<Option<Paper>> = if independent {
         let runs = livingref_core::parallel::runs(good, |run| {
@@ -421,74 +468,145 @@ fn entry_error(
         .help("fix the entry; every other entry is still used")
 }
 
-/// The keys an entry's `crossref` and `xdata` fields point to (lower-case), read without
-/// resolving anything.
-fn parents(source: &str) -> Vec<String> {
-    // Most entries have neither field: skip the parse for them.
-    let mentions = |field: &str| {
+/// Longest `crossref`/`xdata` chain accepted: biblatex resolves one link per level of
+/// recursion and copies each parent for every child, so a long hostile chain would exhaust the
+/// stack or the clock. Real bibliographies use one or two levels.
+const MAX_CHAIN: usize = 10;
+
+/// What biblatex follows when it resolves an entry: the keys its `crossref` and `xdata` fields
+/// name (`parents`) and the extra keys its `ids` field registers (`aliases`), read exactly as
+/// biblatex reads them, macros and TeX resolved, before biblatex resolves anything.
+#[derive(Debug, Default, PartialEq)]
+struct Links {
+    /// The key as biblatex reads it, when the entry had to be parsed to find its links.
+    key: Option<String>,
+    /// biblatex reads more than one entry in the block (an `@` inside an unbalanced key, say):
+    /// their links cannot be told apart, so the block is unusable.
+    nested: bool,
+    parents: Vec<String>,
+    aliases: Vec<String>,
+}
+
+impl Links {
+    /// Whether resolving the entry alone would already loop: a parent is the entry itself.
+    fn leads_to_itself(&self, key: &str) -> bool {
+        self.parents
+            .iter()
+            .any(|p| p == key || self.aliases.contains(p))
+    }
+}
+
+/// The [`Links`] of the entry `source`, with the `@string` macros `strings`.
+fn links(source: &str, strings: &str) -> Links {
+    // Most entries have none of the three fields: skip the parse for them.
+    let mentions = |field: &[u8]| {
         source
             .as_bytes()
             .windows(field.len())
-            .any(|w| w.eq_ignore_ascii_case(field.as_bytes()))
+            .any(|w| w.eq_ignore_ascii_case(field))
     };
-    if !mentions("crossref") && !mentions("xdata") {
-        return Vec::new();
+    if !mentions(b"crossref") && !mentions(b"xdata") && !mentions(b"ids") {
+        return Links::default();
     }
-    raw_list(source, &["crossref", "xdata"])
-        .into_iter()
-        .map(|k| k.to_lowercase())
-        .collect()
-}
-
-/// The comma-separated values of the fields `names` in `source`, read with biblatex's raw
-/// parser: no macro, `crossref` or `xdata` is resolved.
-fn raw_list(source: &str, names: &[&str]) -> Vec<String> {
     let Ok(raw) = biblatex::RawBibliography::parse(source) else {
-        return Vec::new();
+        return Links::default();
     };
-    let mut out = Vec::new();
+    let mut out = Links {
+        key: raw.entries.first().map(|e| e.v.key.v.to_owned()),
+        nested: raw.entries.len() > 1,
+        ..Links::default()
+    };
     for pair in raw.entries.iter().flat_map(|entry| &entry.v.fields) {
-        if !names.iter().any(|n| pair.key.v.eq_ignore_ascii_case(n)) {
+        let field = pair.key.v.to_ascii_lowercase();
+        if !matches!(field.as_str(), "crossref" | "xdata" | "ids") {
             continue;
         }
-        let value: String = pair
-            .value
-            .v
-            .iter()
-            .map(|c| match c.v {
-                biblatex::RawChunk::Normal(s) | biblatex::RawChunk::Abbreviation(s) => s,
-            })
-            .collect();
-        out.extend(
-            value
-                .split(',')
-                .map(|k| k.trim().to_owned())
-                .filter(|k| !k.is_empty()),
-        );
+        let Some(written) = source.get(pair.value.span.clone()) else {
+            continue;
+        };
+        // biblatex reads these fields after resolving macros and TeX; the same text in an
+        // ordinary field of a probe entry is read the same way, without any resolution.
+        let probe = format!("{strings}@misc{{livingref-probe, note = {written}}}\n");
+        let Ok(parsed) = biblatex::Bibliography::parse(&probe) else {
+            continue;
+        };
+        let Some(entry) = parsed.get("livingref-probe") else {
+            continue;
+        };
+        let values: Vec<String> = if field == "crossref" {
+            entry.get_as::<String>("note").into_iter().collect()
+        } else {
+            entry.get_as::<Vec<String>>("note").unwrap_or_default()
+        };
+        if field == "ids" {
+            out.aliases.extend(values);
+        } else {
+            out.parents.extend(values);
+        }
     }
     out
 }
 
-/// The keys an entry's `ids` field adds (biblatex registers them as aliases, so a later entry
-/// with one of them as its key clashes), read without resolving anything.
-fn aliases(source: &str) -> Vec<String> {
-    // `ids`, then `=` after optional white space, as any field is written; only then parse.
-    let bytes = source.as_bytes();
-    let written = (0..bytes.len().saturating_sub(2)).any(|i| {
-        bytes[i..i + 3].eq_ignore_ascii_case(b"ids")
-            && bytes[i + 3..]
-                .iter()
-                .find(|b| !b.is_ascii_whitespace())
-                .is_some_and(|&b| b == b'=')
-    });
-    if !written {
-        return Vec::new();
-    }
-    raw_list(source, &["ids"])
+/// Whether biblatex reads an entry inside the `@string` block `source`: parsed along with
+/// every entry, it would be resolved with them, unchecked.
+fn hides_entries(source: &str) -> bool {
+    biblatex::RawBibliography::parse(source).is_ok_and(|raw| !raw.entries.is_empty())
 }
 
-fn has_aliases(source: &str) -> bool {
-    !aliases(source).is_empty()
+/// Entries biblatex cannot resolve, given each entry's key and [`Links`] in file order: the
+/// cycles of the `crossref`/`xdata` graph, and the keys more than [`MAX_CHAIN`] links from the
+/// end of their chain.
+fn unsafe_links(entries: &[(String, Links)]) -> (Vec<Vec<String>>, Vec<String>) {
+    // Which entry a name reaches, registered as `Bibliography::insert` does: the key, then
+    // each alias, a later registration replacing an earlier one.
+    let mut owner: HashMap<&str, &str> = HashMap::new();
+    for (key, links) in entries {
+        owner.insert(key, key);
+        for alias in &links.aliases {
+            owner.insert(alias, key);
+        }
+    }
+    let edges: HashMap<String, Vec<String>> = entries
+        .iter()
+        .map(|(key, links)| {
+            let to = links
+                .parents
+                .iter()
+                .filter_map(|p| owner.get(p.as_str()).map(|k| (*k).to_owned()))
+                .collect();
+            (key.clone(), to)
+        })
+        .collect();
+    let found = cycles(&edges);
+    let on_cycle: HashSet<&str> = found.iter().flatten().map(String::as_str).collect();
+    // Chain length from each entry, children first (iterative: chains may be long).
+    let mut depth: HashMap<&str, usize> = HashMap::new();
+    for (start, _) in entries {
+        let mut stack = vec![(start.as_str(), false)];
+        while let Some((node, children_done)) = stack.pop() {
+            if depth.contains_key(node) || on_cycle.contains(node) {
+                continue;
+            }
+            let children = edges.get(node).map_or(&[][..], Vec::as_slice);
+            if children_done {
+                let deepest = children
+                    .iter()
+                    .filter_map(|c| depth.get(c.as_str()))
+                    .max()
+                    .map_or(0, |d| d + 1);
+                depth.insert(node, deepest);
+            } else {
+                stack.push((node, true));
+                stack.extend(children.iter().map(|c| (c.as_str(), false)));
+            }
+        }
+    }
+    let too_deep = entries
+        .iter()
+        .filter(|(key, _)| depth.get(key.as_str()).is_some_and(|&d| d > MAX_CHAIN))
+        .map(|(key, _)| key.clone())
+        .collect();
+    (found, too_deep)
 }
 
 /// Cycles in the crossref graph, each as the keys on it (depth-first, colours by state).
@@ -640,10 +758,13 @@ mod tests {
         let mut cycle = found[0].clone();
         cycle.sort();
         assert_eq!(cycle, ["a", "b", "c"]);
-        assert_eq!(
-            parents("@misc{x, crossref = {Parent}, xdata = {d1, d2}}"),
-            ["parent", "d1", "d2"]
+        let l = super::links(
+            "@misc{x, crossref = {Par{en}t}, xdata = {d1, d2}, ids = m}",
+            "@string{m = \"old\"}",
         );
+        assert_eq!(l.parents, ["Parent", "d1", "d2"]);
+        assert_eq!(l.aliases, ["old"]);
+        assert_eq!(l.key.as_deref(), Some("x"));
     }
 
     #[test]
@@ -707,9 +828,64 @@ mod tests {
         );
         assert_eq!(bib.papers.len(), 1_201, "every other entry is kept");
         assert!(bib.get("last").is_none());
-        assert!(has_aliases("@misc{a, IDS = {b}}"));
-        assert!(!has_aliases(
-            "@misc{a, title = {Grids and kids}, abstract = {ids}}"
-        ));
+        assert_eq!(links("@misc{a, IDS = {b}}", "").aliases, ["b"]);
+        assert!(
+            links("@misc{a, title = {Grids and kids}, abstract = {ids}}", "")
+                .aliases
+                .is_empty()
+        );
+    }
+
+    /// Loops biblatex would follow until its stack overflows, whichever way they are written:
+    /// through an `ids` alias, through a macro, from an entry without a key; and a chain too
+    /// long to follow. Each is reported and skipped; the rest loads.
+    #[test]
+    fn every_way_to_a_crossref_loop_is_caught() {
+        let parse_one = |text: &str| {
+            let mut diags = Diagnostics::new();
+            let bib = parse(vec![(PathBuf::from("a.bib"), text.to_owned())], &mut diags);
+            let messages: Vec<String> = diags.iter().map(|d| d.message.clone()).collect();
+            (bib.papers.len(), messages)
+        };
+        let (n, messages) = parse_one(
+            "@misc{x, crossref = {y}}\n@misc{z, ids = {y}, crossref = {x}}\n@misc{ok, title = {T}}\n",
+        );
+        assert_eq!(n, 1);
+        assert_eq!(
+            messages,
+            ["`crossref` cycle between x → z; these entries are skipped"]
+        );
+
+        let (n, messages) =
+            parse_one("@string{p = \"a\"}\n@misc{a, crossref = p}\n@misc{ok, title = {T}}\n");
+        assert_eq!(n, 1);
+        assert_eq!(
+            messages,
+            ["a: `crossref` points to the entry itself; the entry is skipped"]
+        );
+
+        let (_, messages) = parse_one("@a{,crossref={}}\n");
+        assert_eq!(messages, ["entry without a key; it is skipped"]);
+
+        let (n, messages) =
+            parse_one("@r{a{,}@c{self, crossref={self}}}\n@misc{ok, title = {T}}\n");
+        assert_eq!(n, 1);
+        assert_eq!(messages.len(), 1);
+        assert!(messages[0].ends_with("another entry starts inside this one; both are skipped"));
+
+        let (n, messages) =
+            parse_one("@string{a{,}@c{self, crossref={self}}}\n@misc{ok, title = {T}}\n");
+        assert_eq!(n, 1);
+        assert_eq!(messages.len(), 1);
+        assert!(messages[0].ends_with("is skipped"), "{messages:?}");
+
+        let chain: String = (0..5_000)
+            .map(|i| format!("@misc{{c{i}, title = {{T}}, crossref = {{c{}}}}}\n", i + 1))
+            .chain(["@misc{c5000, title = {End}}\n".to_owned()])
+            .collect();
+        let (n, messages) = parse_one(&chain);
+        assert_eq!(n, MAX_CHAIN + 1, "the last links of the chain load");
+        assert_eq!(messages.len(), 5_000 - MAX_CHAIN);
+        assert!(messages[0].starts_with("c0: its `crossref`/`xdata` chain is more than 10"));
     }
 }
