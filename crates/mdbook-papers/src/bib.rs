@@ -146,7 +146,8 @@ fn at_once(texts: &[(PathBuf, String)]) -> Option<Bibliography> {
     if !cycles.is_empty() || !too_deep.is_empty() {
         return None;
     }
-    assemble(texts, &strings, &good).ok()
+    let independent = graph.iter().all(|(_, links)| links.is_empty());
+    assemble(texts, &strings, &good, independent).ok()
 }
 
 /// Every entry checked alone, so each problem is reported where it is written and every
@@ -355,7 +356,8 @@ fn entry_by_entry(texts: Vec<(PathBuf, String)>, diags: &mut Diagnostics) -> Bib
     }
     good.retain(|(_, _, k)| !too_deep.contains(k) && !cycles.iter().any(|c| c.contains(k)));
 
-    match assemble(&sources, &strings, &good) {
+    let independent = graph.iter().all(|(_, links)| links.is_empty());
+    match assemble(&sources, &strings, &good, independent) {
         Ok(bibliography) => bibliography,
         Err(err) => {
             // Only cross-entry problems get here (a crossref cycle or type clash).
@@ -373,12 +375,13 @@ fn entry_by_entry(texts: Vec<(PathBuf, String)>, diags: &mut Diagnostics) -> Bib
 
 /// The good entries parsed with the `@string`s, so macros and `crossref` resolve across
 /// files; each paper keeps its file, line and the BibTeX as written. When no entry links to
-/// another (no `crossref` or `xdata`, the usual case), entries are independent and each core
-/// parses its own run of them; otherwise they are parsed together.
+/// another (`independent`: no `crossref`, `xdata` or `ids`, the usual case), each core
+/// parses its own run of entries; otherwise they are parsed together.
 fn assemble(
     sources: &[(PathBuf, String)],
     strings: &str,
     good: &[(usize, Range<usize>, String)],
+    independent: bool,
 ) -> Result<Bibliography, biblatex::ParseError> {
     let origin: HashMap<String, (usize, Range<usize>)> = good
         .iter()
@@ -418,11 +421,6 @@ fn assemble(
         }
         Some(paper)
     };
-    let independent = good.iter().all(|(file, range, _)| {
-        let source = &sources[*file].1[range.clone()];
-        let links = links(source, strings);
-        links.parents.is_empty() && links.aliases.is_empty()
-    });
     let papers: Vec<Option<Paper>> = if independent {
         let runs = livingref_core::parallel::runs(good, |run| {
             parse(run).map(|parsed| parsed.iter().map(to_paper).collect::<Vec<_>>())
@@ -488,6 +486,11 @@ struct Links {
 }
 
 impl Links {
+    /// No entry is reached from this one and no alias registered: it resolves on its own.
+    fn is_empty(&self) -> bool {
+        self.parents.is_empty() && self.aliases.is_empty()
+    }
+
     /// Whether resolving the entry alone would already loop: a parent is the entry itself.
     fn leads_to_itself(&self, key: &str) -> bool {
         self.parents
