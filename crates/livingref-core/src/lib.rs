@@ -12,6 +12,7 @@
 //! | [`config`] | typed `[preprocessor.NAME]` settings; unknown keys and wrong types as diagnostics |
 //! | [`diag`] | [`Diagnostic`]s with `file:line:col`, rendered like rustc; `strict` |
 //! | [`span`] | byte offset → line/column |
+//! | [`stdio`] | mdBook's JSON in and the book out, batched so mdBook's side stays cheap |
 //! | [`markdown`] | prose regions, math, directives, and byte-preserving [`markdown::splice`] |
 //! | [`html`] | escaping and URL allow-listing for everything a plugin emits |
 //! | [`assets`] | the inline style and script blocks, with the shared preview widget |
@@ -29,6 +30,7 @@ pub mod parallel;
 pub mod pipeline;
 pub mod protocol;
 pub mod span;
+pub mod stdio;
 
 pub use diag::{Diagnostic, Diagnostics, Location, Severity};
 pub use i18n::Lang;

@@ -23,7 +23,7 @@ use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
-use std::io::{self, IsTerminal, Read, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -225,14 +225,16 @@ pub fn main<P: Plugin>(plugin: P) -> ExitCode {
 }
 
 fn run_stdio<P: Plugin>(plugin: &P) -> u8 {
-    let mut input = String::new();
-    if let Err(err) = io::stdin().read_to_string(&mut input) {
-        eprintln!(
-            "error[{}]: cannot read mdBook's JSON from stdin: {err}",
-            P::NAME
-        );
-        return EXIT_USAGE;
-    }
+    let input = match crate::stdio::read_all() {
+        Ok(input) => input,
+        Err(err) => {
+            eprintln!(
+                "error[{}]: cannot read mdBook's JSON from stdin: {err}",
+                P::NAME
+            );
+            return EXIT_USAGE;
+        }
+    };
     let (ctx, book) = match parse_input(&input, P::BINARY, P::VERSION) {
         Ok(parsed) => parsed,
         Err(message) => {
@@ -246,8 +248,7 @@ fn run_stdio<P: Plugin>(plugin: &P) -> u8 {
     let Some(book) = processed.book else {
         return EXIT_BOOK_ERRORS;
     };
-    let stdout = io::stdout().lock();
-    let mut out = io::BufWriter::with_capacity(1 << 16, stdout);
+    let mut out = crate::stdio::book_writer();
     if let Err(err) = serde_json::to_writer(&mut out, &book)
         .map_err(io::Error::from)
         .and_then(|()| out.flush())
@@ -269,36 +270,76 @@ fn report<P: Plugin>(processed: &Processed) {
 
 /// Parses mdBook's `[context, book]` input, checking `mdbook_version` *before* the book, so
 /// input from another mdBook generation fails with one sentence naming both versions.
+///
+/// One pass over the text: the context (small) is taken as raw JSON and checked first, then
+/// the book is parsed straight from the same deserializer, or skipped unread if the version
+/// is wrong. (An earlier version split the input into two raw values first, which cost a
+/// whole extra pass over every chapter.)
 pub fn parse_input(
     json: &str,
     binary: &str,
     version: &str,
 ) -> Result<(PreprocessorContext, Book), String> {
-    #[derive(Deserialize)]
-    struct VersionProbe {
-        mdbook_version: Option<String>,
-    }
     let not_mdbook = |err: serde_json::Error| {
         format!(
             "the input is not mdBook preprocessor JSON (`[context, book]`): {err}\n  \
              = help: mdBook runs `{binary}` itself; see `{binary} --help`"
         )
     };
-    let (ctx_raw, book_raw): (&RawValue, &RawValue) =
-        serde_json::from_str(json).map_err(not_mdbook)?;
-    let probe: VersionProbe = serde_json::from_str(ctx_raw.get()).map_err(not_mdbook)?;
-    let mdbook = probe.mdbook_version.unwrap_or_else(|| "unknown".into());
-    if !version_supported(&mdbook) {
-        return Err(format!(
+    let mut de = serde_json::Deserializer::from_str(json);
+    let input = serde::Deserializer::deserialize_tuple(&mut de, 2, InputVisitor)
+        .and_then(|input| de.end().map(|()| input))
+        .map_err(not_mdbook)?;
+    match input {
+        Input::Book(ctx, book) => Ok((*ctx, book)),
+        Input::OtherVersion(mdbook) => Err(format!(
             "{binary} {version} works with mdBook 0.5, but was run by mdBook {mdbook}\n  \
              = help: install mdBook 0.5 (`cargo install mdbook --version 0.5.4 --locked`), \
              or remove `[preprocessor.{}]` from book.toml to build without it",
             binary.trim_start_matches("mdbook-"),
-        ));
+        )),
     }
-    let ctx = serde_json::from_str(ctx_raw.get()).map_err(not_mdbook)?;
-    let book = serde_json::from_str(book_raw.get()).map_err(not_mdbook)?;
-    Ok((ctx, book))
+}
+
+enum Input {
+    Book(Box<PreprocessorContext>, Book),
+    /// The `mdbook_version` of input we do not speak.
+    OtherVersion(String),
+}
+
+struct InputVisitor;
+
+impl<'de> serde::de::Visitor<'de> for InputVisitor {
+    type Value = Input;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a `[context, book]` array")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Input, A::Error> {
+        use serde::de::Error;
+        #[derive(Deserialize)]
+        struct VersionProbe {
+            mdbook_version: Option<String>,
+        }
+        let ctx: &RawValue = seq
+            .next_element()?
+            .ok_or_else(|| A::Error::invalid_length(0, &self))?;
+        let probe: VersionProbe = serde_json::from_str(ctx.get()).map_err(A::Error::custom)?;
+        let mdbook = probe.mdbook_version.unwrap_or_else(|| "unknown".into());
+        if !version_supported(&mdbook) {
+            seq.next_element::<serde::de::IgnoredAny>()?;
+            return Ok(Input::OtherVersion(mdbook));
+        }
+        let ctx = serde_json::from_str(ctx.get()).map_err(A::Error::custom)?;
+        let book = seq
+            .next_element()?
+            .ok_or_else(|| A::Error::invalid_length(1, &self))?;
+        if seq.next_element::<serde::de::IgnoredAny>()?.is_some() {
+            return Err(A::Error::invalid_length(3, &self));
+        }
+        Ok(Input::Book(Box::new(ctx), book))
+    }
 }
 
 /// `^0.5`: 0.5.x including pre-releases of 0.5 (mdBook's own betas speak the 0.5 protocol).
@@ -380,6 +421,35 @@ mod tests {
             "{err}"
         );
         assert!(!err.contains("missing field"), "{err}");
+    }
+
+    #[test]
+    fn a_book_parses_in_one_pass_and_nothing_may_follow_it() {
+        let ctx =
+            r#"{"root":"/b","config":{"book":{}},"renderer":"html","mdbook_version":"0.5.4"}"#;
+        let book = r#"{"items":[{"Chapter":{"name":"A","content":"x\ny","number":null,
+                      "sub_items":[],"path":"a.md","source_path":"a.md","parent_names":[]}}]}"#;
+        let (parsed_ctx, parsed) =
+            parse_input(&format!("[{ctx},{book}]"), "mdbook-terms", "0.1.0").expect("parses");
+        assert_eq!(parsed_ctx.renderer, "html");
+        assert_eq!(
+            parsed
+                .chapters()
+                .map(|c| c.content.as_str())
+                .collect::<Vec<_>>(),
+            ["x\ny"]
+        );
+        for broken in [
+            format!("[{ctx}]"),
+            format!("[{ctx},{book},{{}}]"),
+            format!("[{ctx},{book}] trailing"),
+        ] {
+            let err = parse_input(&broken, "mdbook-terms", "0.1.0").unwrap_err();
+            assert!(
+                err.starts_with("the input is not mdBook preprocessor JSON"),
+                "{broken}: {err}"
+            );
+        }
     }
 
     #[test]
