@@ -262,6 +262,72 @@ citation-style = \"numeric\"",
     assert!(first < second);
 }
 
+/// A chapter's references are compact and link to the full entry on the bibliography page;
+/// they are full where no bibliography page lists the paper, or with `references = "full"`.
+#[test]
+fn references_point_to_the_full_entry_on_the_bibliography_page() {
+    let references = |edit: &dyn Fn(&std::path::Path)| {
+        let dir = copy_fixture("papers");
+        std::fs::write(
+            dir.path().join("src/topics/superposition.md"),
+            "# Superposition\n\nSee [@elhage2022superposition].\n",
+        )
+        .unwrap();
+        edit(dir.path());
+        // The Markdown renderer: page links stay `.md`, and there are no copy buttons.
+        let book = preprocess(&load(dir.path(), Mode::Binaries));
+        ["intro.md", "topics/superposition.md"].map(|page| {
+            let text = chapter(&book, page);
+            text[text.find("papers-references").expect("references")..].to_owned()
+        })
+    };
+    let full_entry = "class=\"paper-badge paper-full\" href=\"";
+    let abstract_ = "<details class=\"paper-abstract\">";
+
+    let [intro, nested] = references(&|_| {});
+    assert!(
+        intro.contains(&format!(
+            "{full_entry}bibliography.md#ref-elhage2022superposition\""
+        )),
+        "{intro}"
+    );
+    assert!(
+        nested.contains(&format!(
+            "{full_entry}../bibliography.md#ref-elhage2022superposition\""
+        )),
+        "a page in a folder links up to the book root: {nested}"
+    );
+    assert!(!intro.contains(abstract_), "{intro}");
+
+    let [intro, _] = references(&|root| {
+        rewrite(
+            &root.join("book.toml"),
+            "recent-limit = 3",
+            "recent-limit = 3\nreferences = \"full\"",
+        );
+    });
+    assert!(
+        intro.contains(abstract_) && !intro.contains(full_entry),
+        "{intro}"
+    );
+
+    let [intro, _] = references(&|root| {
+        rewrite(
+            &root.join("src/bibliography.md"),
+            "{{#bibliography}}",
+            "{{#bibliography tags=\"circuits\"}}",
+        );
+    });
+    assert!(
+        intro.contains(abstract_),
+        "a paper the bibliography page leaves out is shown in full: {intro}"
+    );
+    assert!(
+        intro.contains(&format!("{full_entry}bibliography.md#ref-olah2020zoomin\"")),
+        "{intro}"
+    );
+}
+
 #[test]
 fn bad_recent_papers_options_are_warnings_at_their_place() {
     let diags = diagnostics(|root| {

@@ -5,6 +5,7 @@
 //! [`attr`], and a URL becomes an `href` only if [`safe_url`] accepts it.
 
 use std::borrow::Cow;
+use std::path::Path;
 
 /// Escapes text content (`<`, `>`, `&`) for HTML context: inside an HTML element or block
 /// that a plugin emits. It does not neutralise Markdown (`[x](…)`, `*`), so never splice its
@@ -21,6 +22,22 @@ pub fn attr(s: &str) -> Cow<'_, str> {
         Cow::Owned(s) if s.contains('|') => Cow::Owned(s.replace('|', "&#124;")),
         Cow::Borrowed(s) if s.contains('|') => Cow::Owned(s.replace('|', "&#124;")),
         other => other,
+    }
+}
+
+/// `../` once per folder that `page` (relative to the book's `src`) sits in: what leads from
+/// the page's HTML back to the book root, where a link to another page starts.
+pub fn page_root(page: &Path) -> String {
+    "../".repeat(page.parent().map_or(0, |p| p.components().count()))
+}
+
+/// The URL of chapter `page` (relative to `src`) from the book root: its `.md` path with `/`
+/// separators, as `.html` for the HTML renderer (other renderers keep Markdown paths).
+pub fn page_url(page: &Path, html: bool) -> String {
+    let url = page.to_string_lossy().replace('\\', "/");
+    match url.strip_suffix(".md") {
+        Some(stem) if html => format!("{stem}.html"),
+        _ => url,
     }
 }
 

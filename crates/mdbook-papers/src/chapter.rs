@@ -3,9 +3,9 @@
 use crate::bib::Bibliography;
 use crate::cite::{self, Citation};
 use crate::paper::{Paper, PaperDate};
-use crate::render::{self, Strings};
+use crate::render::{self, Detail, Strings};
 use crate::today::{parse_day, parse_window};
-use crate::{CitationStyle, Settings};
+use crate::{CitationStyle, References, Settings};
 use livingref_core::config::nearest;
 use livingref_core::markdown::{Directive, Edit, ParseOptions, ScanOptions, scan, splice};
 use livingref_core::span::LineIndex;
@@ -26,6 +26,9 @@ pub struct Context<'a> {
     pub html: bool,
     pub parse: ParseOptions,
     pub rendered: Rendered,
+    /// For each paper (by index) that a bibliography page lists: that page's URL from the
+    /// book root. Compact references link there (see [`full_entries`]).
+    pub full_entries: HashMap<usize, String>,
 }
 
 /// Each paper's HTML, rendered the first time a page needs it and reused after. A paper is
@@ -35,6 +38,8 @@ pub struct Context<'a> {
 pub struct Rendered {
     /// `<li>` with the `ref-` anchor (reference lists and the bibliography page).
     reference: Vec<OnceLock<String>>,
+    /// The compact `<li>` of a reference list, with the offset where the page's root goes.
+    compact: Vec<OnceLock<(String, usize)>>,
     /// `<li>` with the `recent-` anchor (recent-papers sections).
     recent: Vec<OnceLock<String>>,
     /// A citation link's attributes: `href="#ref-…" title="…"`.
@@ -43,40 +48,106 @@ pub struct Rendered {
 
 impl Rendered {
     pub fn new(bib: &Bibliography) -> Self {
-        let slots = || (0..bib.papers.len()).map(|_| OnceLock::new()).collect();
+        fn slots<T>(bib: &Bibliography) -> Vec<OnceLock<T>> {
+            (0..bib.papers.len()).map(|_| OnceLock::new()).collect()
+        }
         Rendered {
-            reference: slots(),
-            recent: slots(),
-            cite: slots(),
+            reference: slots(bib),
+            compact: slots(bib),
+            recent: slots(bib),
+            cite: slots(bib),
         }
     }
 }
 
+/// Which list a paper is in, which decides its anchor and how much it shows.
 #[derive(Clone, Copy)]
-enum Anchor {
-    Reference,
+enum List<'p> {
+    /// A chapter's references; `page` is the chapter's URL and `root` leads back to the book
+    /// root from it, for links to the bibliography page.
+    References {
+        page: &'p str,
+        root: &'p str,
+    },
+    Bibliography,
     Recent,
 }
 
 impl Context<'_> {
     /// An `<ol>` of `papers`, each item from [`Rendered`].
-    fn list(&self, papers: &[&Paper], class: &str, anchor: Anchor) -> String {
-        let (slots, prefix) = match anchor {
-            Anchor::Reference => (&self.rendered.reference, "ref"),
-            Anchor::Recent => (&self.rendered.recent, "recent"),
-        };
+    fn list(&self, papers: &[&Paper], class: &str, list: List<'_>) -> String {
         let mut out = format!("<ol class=\"{class}\">");
+        let interactive = Detail::Full {
+            interactive: self.html,
+        };
         for paper in papers {
-            let item = self.bib.index_of(&paper.key).and_then(|i| slots.get(i));
-            match item {
-                Some(slot) => out.push_str(
-                    slot.get_or_init(|| render::list_item(paper, &self.strings, self.html, prefix)),
-                ),
-                None => out.push_str(&render::list_item(paper, &self.strings, self.html, prefix)),
+            let index = self.bib.index_of(&paper.key);
+            let full_entry = match list {
+                List::References { page, .. }
+                    if self.settings.references == References::Compact =>
+                {
+                    index
+                        .and_then(|i| self.full_entries.get(&i))
+                        .filter(|entry_page| entry_page.as_str() != page)
+                }
+                _ => None,
+            };
+            match (list, full_entry) {
+                (List::References { root, .. }, Some(entry_page)) => {
+                    let render = || {
+                        render::list_item(
+                            paper,
+                            &self.strings,
+                            Detail::Compact { page: entry_page },
+                            "ref",
+                        )
+                    };
+                    let owned;
+                    let (item, root_at) = match index.and_then(|i| self.rendered.compact.get(i)) {
+                        Some(slot) => slot.get_or_init(render),
+                        None => {
+                            owned = render();
+                            &owned
+                        }
+                    };
+                    out.push_str(&item[..*root_at]);
+                    out.push_str(root);
+                    out.push_str(&item[*root_at..]);
+                }
+                (List::Recent, _) => out.push_str(&self.cached(
+                    &self.rendered.recent,
+                    index,
+                    paper,
+                    "recent",
+                    interactive,
+                )),
+                (List::References { .. } | List::Bibliography, _) => out.push_str(&self.cached(
+                    &self.rendered.reference,
+                    index,
+                    paper,
+                    "ref",
+                    interactive,
+                )),
             }
         }
         out.push_str("</ol>\n");
         out
+    }
+
+    /// A full list item from `slots`, rendered on first use.
+    fn cached<'s>(
+        &'s self,
+        slots: &'s [OnceLock<String>],
+        index: Option<usize>,
+        paper: &Paper,
+        prefix: &str,
+        detail: Detail<'_>,
+    ) -> Cow<'s, str> {
+        let render = || render::list_item(paper, &self.strings, detail, prefix).0;
+        match index.and_then(|i| slots.get(i)) {
+            Some(slot) => Cow::Borrowed(slot.get_or_init(render)),
+            None => Cow::Owned(render()),
+        }
     }
 
     /// `href="#ref-…" title="…"` for a citation of `paper`, from [`Rendered`].
@@ -103,9 +174,11 @@ const RECENT_KEYS: &[&str] = &["tags", "limit", "since", "window", "title"];
 const BIBLIOGRAPHY_KEYS: &[&str] = &["sort", "tags"];
 
 /// The chapter's new text, or `None` when nothing changes (the chapter stays byte-identical).
-/// `topic` holds the tags of a `[preprocessor.papers.topics]` glob matching the chapter.
+/// `page` is the chapter's path relative to `src`; `topic` holds the tags of a
+/// `[preprocessor.papers.topics]` glob matching the chapter.
 pub fn process(
     content: &str,
+    page: &Path,
     topic: Option<&[String]>,
     file: &Path,
     cx: &Context<'_>,
@@ -223,7 +296,14 @@ pub fn process(
             tail,
             "\n\n## {}\n\n{}",
             cx.strings.references,
-            cx.list(&refs, "papers-references", Anchor::Reference)
+            cx.list(
+                &refs,
+                "papers-references",
+                List::References {
+                    page: &html::page_url(page, cx.html),
+                    root: &html::page_root(page),
+                }
+            )
         );
     }
     if lists && cx.html {
@@ -392,13 +472,13 @@ pub fn recent_section(
     let body = if papers.is_empty() {
         format!("<p class=\"papers-none\">{}</p>\n", cx.strings.no_match)
     } else {
-        cx.list(&papers, "papers-recent", Anchor::Recent)
+        cx.list(&papers, "papers-recent", List::Recent)
     };
     format!("\n\n## {}\n\n{body}", html::text(&title.replace('\n', " ")))
 }
 
-/// `{{#bibliography}}`: every entry, by year (newest first) or `sort=author`.
-fn bibliography(d: &Directive<'_>, cx: &Context<'_>) -> String {
+/// The papers a `{{#bibliography}}` directive lists, newest first.
+fn bibliography_papers<'b>(d: &Directive<'_>, bib: &'b Bibliography) -> Vec<&'b Paper> {
     let tags: Vec<String> = d
         .get("tags")
         .map(|a| {
@@ -408,16 +488,50 @@ fn bibliography(d: &Directive<'_>, cx: &Context<'_>) -> String {
                 .collect()
         })
         .unwrap_or_default();
-    // `newest` is already newest first, so the default order needs no sort.
-    let mut papers: Vec<&Paper> = cx
-        .bib
-        .newest_first()
+    bib.newest_first()
         .filter(|p| tags.is_empty() || p.keywords.iter().any(|k| tags.contains(k)))
-        .collect();
+        .collect()
+}
+
+/// Where each paper's full entry is: the first page, in reading order, whose
+/// `{{#bibliography}}` lists it (its URL from the book root). `chapters` are (path relative to
+/// `src`, content). Only chapters that mention the directive are parsed.
+pub fn full_entries<'c>(
+    chapters: impl Iterator<Item = (&'c Path, &'c str)>,
+    bib: &Bibliography,
+    parse: &ParseOptions,
+    html: bool,
+) -> HashMap<usize, String> {
+    let mut out = HashMap::new();
+    for (page, content) in chapters {
+        if !content.contains("{{#bibliography") {
+            continue;
+        }
+        let url = html::page_url(page, html);
+        for d in scan(content, parse, &ScanOptions::default())
+            .directives
+            .iter()
+            .flatten()
+            .filter(|d| d.name == "bibliography")
+        {
+            for paper in bibliography_papers(d, bib) {
+                if let Some(i) = bib.index_of(&paper.key) {
+                    out.entry(i).or_insert_with(|| url.clone());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `{{#bibliography}}`: every entry, by year (newest first) or `sort=author`.
+fn bibliography(d: &Directive<'_>, cx: &Context<'_>) -> String {
+    // `newest` is already newest first, so the default order needs no sort.
+    let mut papers = bibliography_papers(d, cx.bib);
     if d.get("sort").is_some_and(|a| a.value == "author") {
         // Stable, so equal authors stay newest first.
         papers.sort_by_cached_key(|p| sort_author(p));
-        return cx.list(&papers, "papers-bibliography", Anchor::Reference);
+        return cx.list(&papers, "papers-bibliography", List::Bibliography);
     }
     let mut out = String::new();
     let mut start = 0;
@@ -434,7 +548,7 @@ fn bibliography(d: &Directive<'_>, cx: &Context<'_>) -> String {
             cx.list(
                 &papers[start..end],
                 "papers-bibliography",
-                Anchor::Reference
+                List::Bibliography
             )
         );
         start = end;

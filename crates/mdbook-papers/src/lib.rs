@@ -44,6 +44,8 @@ pub struct Settings {
     pub warn_unused: bool,
     /// Chapter path glob → topic tags whose recent papers that chapter shows.
     pub topics: BTreeMap<String, Vec<String>>,
+    /// How much a chapter's reference list shows of papers that a bibliography page lists.
+    pub references: References,
 }
 
 impl Default for Settings {
@@ -55,6 +57,7 @@ impl Default for Settings {
             citation_style: CitationStyle::default(),
             warn_unused: false,
             topics: BTreeMap::new(),
+            references: References::default(),
         }
     }
 }
@@ -65,6 +68,19 @@ livingref_core::choice! {
         #[default]
         AuthorYear = "author-year",
         Numeric = "numeric",
+    }
+}
+
+livingref_core::choice! {
+    /// How much of a paper a chapter's "References" list shows.
+    pub enum References {
+        /// Authors, date, title, venue and links, plus a "BibTeX" link to the paper's full
+        /// entry (abstract, copy button) on the bibliography page. Papers that no
+        /// bibliography page lists are shown in full.
+        #[default]
+        Compact = "compact",
+        /// Everything, abstract and copy button included, on every page that cites the paper.
+        Full = "full",
     }
 }
 
@@ -124,12 +140,19 @@ impl Plugin for Papers {
             html: run.ctx.renderer == "html",
             parse: run.markdown,
             rendered: chapter::Rendered::new(&bibliography),
+            full_entries: chapter::full_entries(
+                book.chapters()
+                    .filter_map(|c| Some((c.path.as_deref()?, c.content.as_str()))),
+                &bibliography,
+                &run.markdown,
+                run.ctx.renderer == "html",
+            ),
         };
         let src_dir = run.src_dir();
         // Chapters are independent given the bibliography: render them in parallel, then
         // merge what each one cited and reported, in reading order.
         let processed = livingref_core::parallel::chapters(&mut book, |ch| {
-            let source = ch.source_path?;
+            let (source, page) = (ch.source_path?, ch.path?);
             let file = livingref_core::diag::display_path(&root, &src_dir.join(source));
             let tags: Vec<String> = topics
                 .iter()
@@ -139,9 +162,15 @@ impl Plugin for Papers {
             let topic = (!tags.is_empty()).then_some(tags.as_slice());
             let mut diagnostics = Diagnostics::new();
             let mut cited = HashSet::new();
-            if let Some(new) =
-                chapter::process(ch.content, topic, &file, &cx, &mut diagnostics, &mut cited)
-            {
+            if let Some(new) = chapter::process(
+                ch.content,
+                page,
+                topic,
+                &file,
+                &cx,
+                &mut diagnostics,
+                &mut cited,
+            ) {
                 *ch.content = new;
             }
             Some((diagnostics, cited))

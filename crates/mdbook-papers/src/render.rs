@@ -16,6 +16,10 @@ pub struct Strings {
     pub copy: &'static str,
     pub no_match: &'static str,
     pub undated: &'static str,
+    /// The badge of a compact reference that leads to the paper's full entry.
+    pub full_entry: &'static str,
+    /// Its tooltip.
+    pub full_entry_title: &'static str,
 }
 
 pub fn strings(lang: Lang) -> Strings {
@@ -28,6 +32,8 @@ pub fn strings(lang: Lang) -> Strings {
             copy: "Copy BibTeX",
             no_match: "No papers match this selection yet.",
             undated: "n.d.",
+            full_entry: "BibTeX",
+            full_entry_title: "The full entry, with its abstract and BibTeX to copy",
         },
         Lang::Ru => Strings {
             recent: "Свежие статьи",
@@ -37,6 +43,8 @@ pub fn strings(lang: Lang) -> Strings {
             copy: "Скопировать BibTeX",
             no_match: "Подходящих статей пока нет.",
             undated: "б. г.",
+            full_entry: "BibTeX",
+            full_entry_title: "Полная запись: аннотация и BibTeX для копирования",
         },
     }
 }
@@ -106,8 +114,30 @@ pub fn plain_reference(paper: &Paper, s: &Strings) -> String {
     out
 }
 
-/// One `<li>` of a list: authors, date, linked title, venue, badges, abstract, copy button.
-pub fn list_item(paper: &Paper, s: &Strings, interactive: bool, id_prefix: &str) -> String {
+/// How much of a paper a list item shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail<'a> {
+    /// Authors, date, linked title, venue, badges, the abstract and (`interactive`) a copy-BibTeX
+    /// button: recent-papers sections, the bibliography page, and references of papers that
+    /// no bibliography page lists.
+    Full { interactive: bool },
+    /// The same without abstract and copy button, and with a badge that links to the paper's
+    /// full entry on a bibliography page. The link's root (`../` for each folder the page is
+    /// in) depends on the page, so the item is returned in two parts, to be joined around it.
+    Compact {
+        /// The bibliography page's URL from the book root (`papers.html`).
+        page: &'a str,
+    },
+}
+
+/// One `<li>` of a list: authors, date, linked title, venue, badges, then what `detail` adds.
+/// Returns the item and, for [`Detail::Compact`], the byte offset where the page's root goes.
+pub fn list_item(
+    paper: &Paper,
+    s: &Strings,
+    detail: Detail<'_>,
+    id_prefix: &str,
+) -> (String, usize) {
     let mut out = format!(
         "<li class=\"paper\" id=\"{}\">",
         html::attr(&anchor(id_prefix, &paper.key))
@@ -163,30 +193,49 @@ pub fn list_item(paper: &Paper, s: &Strings, interactive: bool, id_prefix: &str)
     if let Some(code) = paper.code.as_deref().and_then(web_url) {
         badges.push(badge(code, "code"));
     }
-    if !badges.is_empty() {
-        let _ = write!(
-            out,
-            " <span class=\"paper-badges\">{}</span>",
-            badges.join(" ")
-        );
+    let mut root_at = 0;
+    let compact = match detail {
+        Detail::Compact { page } => Some(page),
+        Detail::Full { .. } => None,
+    };
+    if !badges.is_empty() || compact.is_some() {
+        let _ = write!(out, " <span class=\"paper-badges\">{}", badges.join(" "));
+        if let Some(page) = compact {
+            if !badges.is_empty() {
+                out.push(' ');
+            }
+            out.push_str("<a class=\"paper-badge paper-full\" href=\"");
+            root_at = out.len();
+            let _ = write!(
+                out,
+                "{}#{}\" title=\"{}\">{}</a>",
+                html::attr(page),
+                html::attr(&anchor("ref", &paper.key)),
+                s.full_entry_title,
+                s.full_entry
+            );
+        }
+        out.push_str("</span>");
     }
-    if let Some(abs) = &paper.abstract_html {
-        let _ = write!(
-            out,
-            "<details class=\"paper-abstract\"><summary>{}</summary>{abs}</details>",
-            s.abstract_
-        );
-    }
-    if interactive {
-        let _ = write!(
-            out,
-            " <button type=\"button\" class=\"paper-copy\" data-bibtex=\"{}\">{}</button>",
-            html::attr(&paper.bibtex).replace('\n', "&#10;"),
-            s.copy
-        );
+    if let Detail::Full { interactive } = detail {
+        if let Some(abs) = &paper.abstract_html {
+            let _ = write!(
+                out,
+                "<details class=\"paper-abstract\"><summary>{}</summary>{abs}</details>",
+                s.abstract_
+            );
+        }
+        if interactive {
+            let _ = write!(
+                out,
+                " <button type=\"button\" class=\"paper-copy\" data-bibtex=\"{}\">{}</button>",
+                html::attr(&paper.bibtex).replace('\n', "&#10;"),
+                s.copy
+            );
+        }
     }
     out.push_str("</li>");
-    out
+    (out, root_at)
 }
 
 fn badge(url: &str, label: &str) -> String {
@@ -269,10 +318,10 @@ mod tests {
 
     #[test]
     fn unsafe_urls_never_become_links() {
-        let item = list_item(
+        let (item, _) = list_item(
             &paper(&[("A", "B")], false),
             &strings(Lang::En),
-            false,
+            Detail::Full { interactive: false },
             "ref",
         );
         assert!(!item.contains("javascript:"), "{item}");

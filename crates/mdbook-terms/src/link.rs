@@ -190,13 +190,7 @@ fn link_markup(href: &str, entry: &Entry, html: bool) -> (String, String) {
 
 /// Relative URL of the glossary page from `chapter` (both relative to `src`).
 pub fn glossary_href(chapter: &Path, glossary: &Path, html: bool) -> String {
-    let depth = chapter.parent().map_or(0, |p| p.components().count());
-    let mut href = "../".repeat(depth);
-    href.push_str(&glossary.to_string_lossy().replace('\\', "/"));
-    if html && let Some(stem) = href.strip_suffix(".md") {
-        href = format!("{stem}.html");
-    }
-    href
+    html::page_root(chapter) + &html::page_url(glossary, html)
 }
 
 /// Heading ids as mdBook's HTML renderer assigns them (explicit `{#id}`, else the slug, with
