@@ -181,7 +181,7 @@ fn a_card_fenced_with_a_character_reference_is_still_read() {
     let book = preprocess(&load(dir.path(), Mode::InProcess));
     let summary = chapter(&book, "summary.md");
     assert!(
-        summary.contains("id=\"encoded\"") && !summary.contains("```"),
+        summary.contains("id='encoded'") && !summary.contains("```"),
         "{summary}"
     );
 }

@@ -248,13 +248,13 @@ citation-style = \"numeric\"",
     let book = preprocess(&load(dir.path(), Mode::Binaries));
     let intro = chapter(&book, "intro.md");
     let labels: Vec<&str> = intro
-        .split("<a class=\"cite\"")
+        .split("<a class='cite'")
         .skip(1)
         .map(|a| a.split('>').nth(1).unwrap().trim_end_matches("</a"))
         .collect();
     assert_eq!(labels, ["1", "2", "3"]);
     assert!(intro.contains(">1</a>]"), "{intro}");
-    assert!(intro.contains("[see <a class=\"cite\""), "{intro}");
+    assert!(intro.contains("[see <a class='cite'"), "{intro}");
     // The references keep citation order in the numeric style.
     let refs = &intro[intro.find("papers-references").unwrap()..];
     let first = refs.find("ref-elhage2022superposition").unwrap();
@@ -281,19 +281,19 @@ fn references_point_to_the_full_entry_on_the_bibliography_page() {
             text[text.find("papers-references").expect("references")..].to_owned()
         })
     };
-    let full_entry = "class=\"paper-badge paper-full\" href=\"";
-    let abstract_ = "<details class=\"paper-abstract\">";
+    let full_entry = "class='paper-badge paper-full' href='";
+    let abstract_ = "<details class='paper-abstract'>";
 
     let [intro, nested] = references(&|_| {});
     assert!(
         intro.contains(&format!(
-            "{full_entry}bibliography.md#ref-elhage2022superposition\""
+            "{full_entry}bibliography.md#ref-elhage2022superposition'"
         )),
         "{intro}"
     );
     assert!(
         nested.contains(&format!(
-            "{full_entry}../bibliography.md#ref-elhage2022superposition\""
+            "{full_entry}../bibliography.md#ref-elhage2022superposition'"
         )),
         "a page in a folder links up to the book root: {nested}"
     );
@@ -323,7 +323,7 @@ fn references_point_to_the_full_entry_on_the_bibliography_page() {
         "a paper the bibliography page leaves out is shown in full: {intro}"
     );
     assert!(
-        intro.contains(&format!("{full_entry}bibliography.md#ref-olah2020zoomin\"")),
+        intro.contains(&format!("{full_entry}bibliography.md#ref-olah2020zoomin'")),
         "{intro}"
     );
 }

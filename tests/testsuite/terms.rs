@@ -189,13 +189,13 @@ fn used_in_lists_a_few_sections_per_chapter_and_counts_the_rest() {
         page[start..page[start..].find("</span>").unwrap() + start].to_owned()
     };
     let sections = |n: std::ops::RangeInclusive<u32>| -> Vec<String> {
-        n.map(|n| format!("<a href=\"part/chapter.html#part-{n}\">Part {n}</a>"))
+        n.map(|n| format!("<a href='part/chapter.html#part-{n}'>Part {n}</a>"))
             .collect()
     };
     assert_eq!(
         used_in(""),
         format!(
-            "Used in: <a href=\"part/chapter.html\">Chapter</a> ({}, +2 more)",
+            "Used in: <a href='part/chapter.html'>Chapter</a> ({}, +2 more)",
             sections(1..=3).join(", ")
         ),
         "three sections by default"
@@ -203,13 +203,13 @@ fn used_in_lists_a_few_sections_per_chapter_and_counts_the_rest() {
     assert_eq!(
         used_in("backlink-sections = 5"),
         format!(
-            "Used in: <a href=\"part/chapter.html\">Chapter</a> ({})",
+            "Used in: <a href='part/chapter.html'>Chapter</a> ({})",
             sections(1..=5).join(", ")
         )
     );
     assert_eq!(
         used_in("backlink-sections = 0"),
-        "Used in: <a href=\"part/chapter.html\">Chapter</a>"
+        "Used in: <a href='part/chapter.html'>Chapter</a>"
     );
     let russian = linked_page("language = \"ru\"", "html", &text, "glossary.md");
     assert!(

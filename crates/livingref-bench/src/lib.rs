@@ -246,6 +246,15 @@ impl Spec {
                     .into(),
             ));
         }
+        if spec.papers > 0 {
+            // Like the flagship's Papers page: every entry in full, where the chapters'
+            // compact references lead.
+            chapters.push((
+                "Bibliography".into(),
+                "bibliography.md".into(),
+                "# Bibliography\n\n{{#bibliography}}\n".into(),
+            ));
+        }
         chapters.push(("Glossary".into(), "glossary.md".into(), glossary));
         Generated {
             chapters,

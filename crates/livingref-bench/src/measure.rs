@@ -496,7 +496,8 @@ fn write_report(path: &Path, rounds: usize, rows: &[Row], full: &FullBuild) -> R
          The generated books mix English and Russian prose (about one word in twelve a glossary \
          term, in inflected forms, each chapter drawing on 40 terms), code, tables, math, links \
          and admonitions; with a bibliography, every third block cites two entries in pandoc \
-         syntax and chapters hold recent-papers sections; with cards, each chapter declares \
+         syntax, chapters hold recent-papers sections, and a bibliography page lists every entry \
+         (so chapters' reference lists are compact and link there); with cards, each chapter declares \
          hypothesis cards and a last chapter holds their summary table. Plugins use their \
          default settings and every core unless the row says otherwise.\n"
     );

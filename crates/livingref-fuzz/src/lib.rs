@@ -162,7 +162,7 @@ fn structure(text: &str, opts: &ParseOptions) -> Vec<String> {
     for event in opts.parser(text) {
         let token = match event {
             Event::Text(_) => "text".to_owned(),
-            Event::InlineHtml(h) if h.starts_with("<a class=\"term\"") || h.as_ref() == "</a>" => {
+            Event::InlineHtml(h) if h.starts_with("<a class='term'") || h.as_ref() == "</a>" => {
                 continue;
             }
             other => format!("{other:?}"),

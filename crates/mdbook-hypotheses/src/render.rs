@@ -76,7 +76,7 @@ pub fn status_label(status: &str, lang: Lang) -> String {
 
 fn badge(status: &str, lang: Lang) -> String {
     format!(
-        "<span class=\"hypothesis-status status-{}\">{}</span>",
+        "<span class='hypothesis-status status-{}'>{}</span>",
         html::attr(status),
         html::text(&status_label(status, lang))
     )
@@ -95,7 +95,7 @@ pub fn relative(from: &Path, to: &Path) -> String {
 /// The card that replaces a block. `parent` is the parent's card, if any.
 pub fn card(c: &Card, parent: Option<&Card>, lang: Lang, l: &Labels) -> String {
     let mut out = format!(
-        "<div class=\"hypothesis\" id=\"{}\">\n<div class=\"hypothesis-head\"><span class=\"hypothesis-title\">{}</span> {}",
+        "<div class='hypothesis' id='{}'>\n<div class='hypothesis-head'><span class='hypothesis-title'>{}</span> {}",
         html::attr(&c.id),
         html::text(&c.title),
         badge(&c.status, lang)
@@ -103,7 +103,7 @@ pub fn card(c: &Card, parent: Option<&Card>, lang: Lang, l: &Labels) -> String {
     if c.kind != "hypothesis" {
         let _ = write!(
             out,
-            " <span class=\"hypothesis-kind\">{}</span>",
+            " <span class='hypothesis-kind'>{}</span>",
             html::text(&c.kind)
         );
     }
@@ -192,7 +192,7 @@ fn escape_link_text(text: &str) -> String {
 /// A summary table over `cards` (already filtered and sorted) for a page at `here`.
 pub fn table(cards: &[&Card], columns: &[String], here: &Path, lang: Lang, l: &Labels) -> String {
     if cards.is_empty() {
-        return format!("<p class=\"hypotheses-none\">{}</p>\n", l.no_match);
+        return format!("<p class='hypotheses-none'>{}</p>\n", l.no_match);
     }
     let header: Vec<&str> = columns
         .iter()

@@ -76,7 +76,7 @@ enum List<'p> {
 impl Context<'_> {
     /// An `<ol>` of `papers`, each item from [`Rendered`].
     fn list(&self, papers: &[&Paper], class: &str, list: List<'_>) -> String {
-        let mut out = format!("<ol class=\"{class}\">");
+        let mut out = format!("<ol class='{class}'>");
         let interactive = Detail::Full {
             interactive: self.html,
         };
@@ -154,7 +154,7 @@ impl Context<'_> {
     fn cite_attributes(&self, paper: &Paper) -> Cow<'_, str> {
         let render = || {
             format!(
-                "href=\"#{}\" title=\"{}\"",
+                "href='#{}' title='{}'",
                 html::attr(&render::anchor("ref", &paper.key)),
                 html::attr(&render::plain_reference(paper, &self.strings))
             )
@@ -470,7 +470,7 @@ pub fn recent_section(
         .collect();
     let title = title.map_or(cx.strings.recent, str::trim);
     let body = if papers.is_empty() {
-        format!("<p class=\"papers-none\">{}</p>\n", cx.strings.no_match)
+        format!("<p class='papers-none'>{}</p>\n", cx.strings.no_match)
     } else {
         cx.list(&papers, "papers-recent", List::Recent)
     };
@@ -568,7 +568,7 @@ fn render_citation(
         .map(|item| {
             let Some(paper) = cx.bib.get(&item.key) else {
                 return format!(
-                    "<span class=\"cite-missing\">?{}</span>",
+                    "<span class='cite-missing'>?{}</span>",
                     html::text(&item.key)
                 );
             };
@@ -587,7 +587,7 @@ fn render_citation(
             }
             let _ = write!(
                 out,
-                "<a class=\"cite\" {}>{}</a>",
+                "<a class='cite' {}>{}</a>",
                 cx.cite_attributes(paper),
                 html::text(&label)
             );

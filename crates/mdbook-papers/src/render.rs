@@ -139,14 +139,14 @@ pub fn list_item(
     id_prefix: &str,
 ) -> (String, usize) {
     let mut out = format!(
-        "<li class=\"paper\" id=\"{}\">",
+        "<li class='paper' id='{}'>",
         html::attr(&anchor(id_prefix, &paper.key))
     );
     let who = authors(paper, s);
     if !who.is_empty() {
         let _ = write!(
             out,
-            "<span class=\"paper-authors\">{}</span> ",
+            "<span class='paper-authors'>{}</span> ",
             html::text(&who)
         );
     }
@@ -155,30 +155,22 @@ pub fn list_item(
         Some(d) => d.year.to_string(),
         None => s.undated.to_owned(),
     };
-    let _ = write!(out, "<span class=\"paper-date\">({date})</span> ");
+    let _ = write!(out, "<span class='paper-date'>({date})</span> ");
     match paper.link() {
         Some(url) => {
             let _ = write!(
                 out,
-                "<a class=\"paper-title\" href=\"{}\">{}</a>",
+                "<a class='paper-title' href='{}'>{}</a>",
                 html::attr(&url),
                 paper.title_html
             );
         }
         None => {
-            let _ = write!(
-                out,
-                "<span class=\"paper-title\">{}</span>",
-                paper.title_html
-            );
+            let _ = write!(out, "<span class='paper-title'>{}</span>", paper.title_html);
         }
     }
     if let Some(v) = &paper.venue {
-        let _ = write!(
-            out,
-            ". <span class=\"paper-venue\">{}</span>",
-            html::text(v)
-        );
+        let _ = write!(out, ". <span class='paper-venue'>{}</span>", html::text(v));
     }
     out.push('.');
     let mut badges = Vec::new();
@@ -199,16 +191,16 @@ pub fn list_item(
         Detail::Full { .. } => None,
     };
     if !badges.is_empty() || compact.is_some() {
-        let _ = write!(out, " <span class=\"paper-badges\">{}", badges.join(" "));
+        let _ = write!(out, " <span class='paper-badges'>{}", badges.join(" "));
         if let Some(page) = compact {
             if !badges.is_empty() {
                 out.push(' ');
             }
-            out.push_str("<a class=\"paper-badge paper-full\" href=\"");
+            out.push_str("<a class='paper-badge paper-full' href='");
             root_at = out.len();
             let _ = write!(
                 out,
-                "{}#{}\" title=\"{}\">{}</a>",
+                "{}#{}' title='{}'>{}</a>",
                 html::attr(page),
                 html::attr(&anchor("ref", &paper.key)),
                 s.full_entry_title,
@@ -221,14 +213,14 @@ pub fn list_item(
         if let Some(abs) = &paper.abstract_html {
             let _ = write!(
                 out,
-                "<details class=\"paper-abstract\"><summary>{}</summary>{abs}</details>",
+                "<details class='paper-abstract'><summary>{}</summary>{abs}</details>",
                 s.abstract_
             );
         }
         if interactive {
             let _ = write!(
                 out,
-                " <button type=\"button\" class=\"paper-copy\" data-bibtex=\"{}\">{}</button>",
+                " <button type='button' class='paper-copy' data-bibtex='{}'>{}</button>",
                 html::attr(&paper.bibtex).replace('\n', "&#10;"),
                 s.copy
             );
@@ -240,7 +232,7 @@ pub fn list_item(
 
 fn badge(url: &str, label: &str) -> String {
     format!(
-        "<a class=\"paper-badge\" href=\"{}\">{label}</a>",
+        "<a class='paper-badge' href='{}'>{label}</a>",
         html::attr(url)
     )
 }
@@ -326,7 +318,7 @@ mod tests {
         );
         assert!(!item.contains("javascript:"), "{item}");
         assert!(
-            item.contains("<span class=\"paper-title\">T</span>"),
+            item.contains("<span class='paper-title'>T</span>"),
             "{item}"
         );
     }

@@ -228,7 +228,7 @@ fn read_entry(
         None => definition_text.clone(),
     };
     let link_attrs = format!(
-        "#{}\" title=\"{}\" data-term=\"{}\">",
+        "#{}' title='{}' data-term='{}'>",
         html::attr(&id),
         html::attr(&title),
         html::attr(&id)

@@ -228,13 +228,13 @@ impl Plugin for Terms {
 
 /// The hidden block of definitions that previews read, plus the preview assets.
 fn definitions(glossary: &glossary::Glossary, linked: &[usize]) -> String {
-    let mut out = String::from("\n\n<div class=\"terms-defs\" hidden>");
+    let mut out = String::from("\n\n<div class='terms-defs' hidden>");
     for &i in linked {
         let e = &glossary.entries[i];
         // No blank line may appear inside an HTML block, or Markdown would resume; `&#10;`
         // keeps line breaks (they matter in `<pre>`) without ending the block.
         out.push_str(&format!(
-            "<div data-term-def=\"{}\"><div class=\"terms-preview-title\">{}</div>{}</div>",
+            "<div data-term-def='{}'><div class='terms-preview-title'>{}</div>{}</div>",
             livingref_core::html::attr(&e.id),
             livingref_core::html::text(&e.display),
             e.definition_html.trim_end().replace('\n', "&#10;")

@@ -177,7 +177,7 @@ fn link_markup(href: &str, entry: &Entry, html: bool) -> (String, String) {
         // `href` is a relative path we built; the rest is escaped once per entry.
         (
             format!(
-                "<a class=\"term\" href=\"{}{}",
+                "<a class='term' href='{}{}",
                 html::attr(href),
                 entry.link_attrs
             ),

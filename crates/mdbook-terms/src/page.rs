@@ -68,11 +68,11 @@ pub fn render(
     let groups = group_by_letter(&order, glossary);
     let by_entry = uses_by_entry(glossary.entries.len(), chapters);
     if html_out {
-        out.push_str("<nav class=\"terms-jump\">");
+        out.push_str("<nav class='terms-jump'>");
         for (letter, _) in &groups {
             let _ = write!(
                 out,
-                "<a href=\"#{}\">{}</a>",
+                "<a href='#{}'>{}</a>",
                 letter_id(letter),
                 html::text(letter)
             );
@@ -83,7 +83,7 @@ pub fn render(
         if html_out {
             let _ = writeln!(
                 out,
-                "<h2 class=\"terms-letter\" id=\"{}\">{}</h2>\n",
+                "<h2 class='terms-letter' id='{}'>{}</h2>\n",
                 letter_id(letter),
                 html::text(letter)
             );
@@ -117,7 +117,7 @@ fn render_entry(
     // mdBook 0.5 gives each `<dt>` an id slugged from its text; add an anchor only when the
     // entry's id differs, so no id appears twice on the page.
     if style.html && entry.id != slug(&entry.display) {
-        let _ = write!(out, "<span id=\"{}\"></span>", html::attr(&entry.id));
+        let _ = write!(out, "<span id='{}'></span>", html::attr(&entry.id));
     }
     let _ = writeln!(out, "{title}");
     let definition = source[entry.definition.clone()].trim_end();
@@ -125,7 +125,7 @@ fn render_entry(
     if entry.aliases.is_empty() && uses.is_empty() {
         return;
     }
-    out.push_str("  <span class=\"terms-meta\">");
+    out.push_str("  <span class='terms-meta'>");
     if !entry.aliases.is_empty() {
         let _ = write!(out, "{}: ", label(style.lang, Label::Aliases));
         for (n, alias) in entry.aliases.iter().enumerate() {
@@ -161,7 +161,7 @@ fn used_in(
         let chapter = &chapters[*c];
         let href = relative(here, chapter.path, style.html);
         let href = html::attr(&href);
-        let _ = write!(out, "<a href=\"{href}\">{}</a>", html::text(chapter.name));
+        let _ = write!(out, "<a href='{href}'>{}</a>", html::text(chapter.name));
         let named: Vec<&(String, String)> = sections
             .iter()
             .filter_map(|&s| chapter.sections.get(s).and_then(Option::as_ref))
@@ -177,7 +177,7 @@ fn used_in(
             }
             let _ = write!(
                 out,
-                "<a href=\"{href}#{}\">{}</a>",
+                "<a href='{href}#{}'>{}</a>",
                 html::attr(id),
                 html::text(text)
             );
