@@ -3,6 +3,7 @@
 //! identity, …) so machine noise hits both alike; medians and ratios are reported.
 
 mod measure;
+mod report;
 
 fn main() -> std::process::ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

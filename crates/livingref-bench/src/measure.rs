@@ -1,7 +1,6 @@
 //! Generating inputs, timing the binaries, and writing the report.
 
 use livingref_bench::{Spec, generate, write_book};
-use std::fmt::Write as _;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -103,6 +102,8 @@ struct Binaries {
     /// This harness itself, freshly built, for the measuring wrapper.
     harness: PathBuf,
     identity: PathBuf,
+    /// A pass-through preprocessor written the usual way (`mdbook-identity-usual`).
+    usual: PathBuf,
     scan: PathBuf,
     terms: PathBuf,
     papers: PathBuf,
@@ -111,18 +112,19 @@ struct Binaries {
 
 /// One run: wall time and the process's peak resident memory.
 #[derive(Clone, Copy)]
-struct Sample {
-    time: Duration,
-    peak_kb: u64,
+pub(crate) struct Sample {
+    pub(crate) time: Duration,
+    pub(crate) peak_kb: u64,
 }
 
-struct Row {
-    plugin: &'static str,
-    label: &'static str,
-    json_mb: f64,
-    identity: Sample,
-    scan: Sample,
-    plugin_run: Sample,
+pub(crate) struct Row {
+    pub(crate) plugin: &'static str,
+    pub(crate) label: &'static str,
+    pub(crate) json_mb: f64,
+    pub(crate) identity: Sample,
+    pub(crate) usual: Sample,
+    pub(crate) scan: Sample,
+    pub(crate) plugin_run: Sample,
 }
 
 pub(crate) fn run(args: Vec<String>) -> Result<(), String> {
@@ -162,9 +164,11 @@ pub(crate) fn run(args: Vec<String>) -> Result<(), String> {
             Plugin::Papers => &bins.papers,
             Plugin::Hypotheses => &bins.hypotheses,
         };
-        let (mut identity, mut scan, mut times) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut identity, mut usual, mut scan, mut times) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for _ in 0..rounds {
             identity.push(pipe(&bins, &bins.identity, &input, c.threads)?);
+            usual.push(pipe(&bins, &bins.usual, &input, c.threads)?);
             scan.push(pipe(&bins, &bins.scan, &input, c.threads)?);
             times.push(pipe(&bins, bin, &input, c.threads)?);
         }
@@ -173,6 +177,7 @@ pub(crate) fn run(args: Vec<String>) -> Result<(), String> {
             label: c.label,
             json_mb,
             identity: median(&mut identity),
+            usual: median(&mut usual),
             scan: median(&mut scan),
             plugin_run: median(&mut times),
         };
@@ -188,23 +193,25 @@ pub(crate) fn run(args: Vec<String>) -> Result<(), String> {
         rows.push(row);
     }
     let full = full_build(&root, &bins, rounds.min(3))?;
-    write_report(&root.join("BENCHMARKS.md"), rounds, &rows, &full)
+    crate::report::write(&root.join("BENCHMARKS.md"), rounds, &rows, &full)
 }
 
 /// Plain mdBook and mdBook with the three plugins, on the same generated sources.
-struct FullBuild {
-    markdown_mb: f64,
+pub(crate) struct FullBuild {
+    pub(crate) markdown_mb: f64,
     /// The same sources after the three plugins (the prebaked book).
-    prebaked_mb: f64,
-    rounds: usize,
-    plain: Sample,
+    pub(crate) prebaked_mb: f64,
+    pub(crate) rounds: usize,
+    pub(crate) plain: Sample,
     /// mdBook running three preprocessors that change nothing (`mdbook-identity`): what
     /// mdBook's side of the protocol costs.
-    identities: Sample,
+    pub(crate) identities: Sample,
+    /// The same with pass-through preprocessors written the usual way.
+    pub(crate) usuals: Sample,
     /// Plain mdBook on the Markdown the three plugins produce, saved as sources: what
     /// rendering the plugins' extra content costs, without running them.
-    prebaked: Sample,
-    with_plugins: Sample,
+    pub(crate) prebaked: Sample,
+    pub(crate) with_plugins: Sample,
 }
 
 fn full_build(root: &Path, bins: &Binaries, rounds: usize) -> Result<FullBuild, String> {
@@ -213,11 +220,18 @@ fn full_build(root: &Path, bins: &Binaries, rounds: usize) -> Result<FullBuild, 
     let (plain, full) = (base.join("plain"), base.join("with-plugins"));
     let prebaked = base.join("prebaked");
     let identities = base.join("identities");
+    let usuals = base.join("usuals");
     let _ = std::fs::remove_dir_all(&base);
     write_book(
         FULL_BUILD,
         &identities,
         Some([&bins.identity, &bins.identity, &bins.identity]),
+    )
+    .map_err(|e| e.to_string())?;
+    write_book(
+        FULL_BUILD,
+        &usuals,
+        Some([&bins.usual, &bins.usual, &bins.usual]),
     )
     .map_err(|e| e.to_string())?;
     write_book(FULL_BUILD, &plain, None).map_err(|e| e.to_string())?;
@@ -237,10 +251,12 @@ fn full_build(root: &Path, bins: &Binaries, rounds: usize) -> Result<FullBuild, 
         let what = format!("mdbook build {}", dir.display());
         parse_report(&run_wrapper(wrapper, &what)?, &what)
     };
-    let (mut a, mut i, mut b, mut c) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut a, mut i, mut u, mut b, mut c) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for _ in 0..rounds {
         a.push(build(&plain)?);
         i.push(build(&identities)?);
+        u.push(build(&usuals)?);
         b.push(build(&prebaked)?);
         c.push(build(&full)?);
     }
@@ -250,6 +266,7 @@ fn full_build(root: &Path, bins: &Binaries, rounds: usize) -> Result<FullBuild, 
         rounds,
         plain: median(&mut a),
         identities: median(&mut i),
+        usuals: median(&mut u),
         prebaked: median(&mut b),
         with_plugins: median(&mut c),
     };
@@ -358,6 +375,7 @@ fn build_binaries(root: &Path) -> Result<Binaries, String> {
     Ok(Binaries {
         harness: dir.join("livingref-bench"),
         identity: dir.join("mdbook-identity"),
+        usual: dir.join("mdbook-identity-usual"),
         scan: dir.join("mdbook-scan-floor"),
         terms: dir.join("mdbook-terms"),
         papers: dir.join("mdbook-papers"),
@@ -457,166 +475,4 @@ pub(crate) fn peak_of(mut args: Vec<String>) -> Result<(), String> {
 fn median(samples: &mut [Sample]) -> Sample {
     samples.sort_by_key(|s| s.time);
     samples[samples.len() / 2]
-}
-
-fn write_report(path: &Path, rounds: usize, rows: &[Row], full: &FullBuild) -> Result<(), String> {
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|info| {
-            info.lines()
-                .find(|l| l.starts_with("model name"))
-                .and_then(|l| l.split(':').nth(1))
-                .map(|m| m.trim().to_owned())
-        })
-        .unwrap_or_else(|| "unknown CPU".into());
-    let cores = std::thread::available_parallelism().map_or(0, usize::from);
-    let mem_gb = std::fs::read_to_string("/proc/meminfo")
-        .ok()
-        .and_then(|m| {
-            m.lines()
-                .find(|l| l.starts_with("MemTotal:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<f64>().ok())
-        })
-        .map_or(0.0, |kb| kb / f64::from(1 << 20));
-    let mb = |kb: u64| kb as f64 / 1024.0;
-    let mut out = String::from("# Benchmarks\n\n");
-    let _ = writeln!(
-        out,
-        "Measured with `cargo run --release -p livingref-bench` on {cpu}, {cores} cores, \
-         {mem_gb:.0} GB RAM. Every figure is the median of {rounds} interleaved runs (identity, scan \
-         floor, plugin, identity, …), so machine noise hits all three alike. Each run pipes a \
-         generated book's `[context, book]` JSON into the binary and discards its output; memory \
-         is the process's peak resident set (`getrusage`).\n\n\
-         - **identity** (`mdbook-identity`) parses and re-serializes the book through the same \
-         protocol code and does nothing else: the cost of being a preprocessor at all.\n\
-         - **scan floor** (`mdbook-scan-floor`) also parses every chapter once with the shared \
-         Markdown scanner (pulldown-cmark plus math and directive detection), on every core as \
-         the plugins do: the least any plugin that must find prose can do.\n\n\
-         The generated books mix English and Russian prose (about one word in twelve a glossary \
-         term, in inflected forms, each chapter drawing on 40 terms), code, tables, math, links \
-         and admonitions; with a bibliography, every third block cites two entries in pandoc \
-         syntax, chapters hold recent-papers sections, and a bibliography page lists every entry \
-         (so chapters' reference lists are compact and link there); with cards, each chapter declares \
-         hypothesis cards and a last chapter holds their summary table. Plugins use their \
-         default settings and every core unless the row says otherwise.\n"
-    );
-    let _ = writeln!(
-        out,
-        "| Plugin | Book | JSON in | identity | scan floor | plugin | ÷ identity | ÷ scan floor | throughput | memory (identity → plugin) |"
-    );
-    let _ = writeln!(out, "|---|---|---|---|---|---|---|---|---|---|");
-    for r in rows {
-        let (id, sc, t) = (
-            r.identity.time.as_secs_f64(),
-            r.scan.time.as_secs_f64(),
-            r.plugin_run.time.as_secs_f64(),
-        );
-        let _ = writeln!(
-            out,
-            "| mdbook-{} | {} | {:.1} MB | {id:.3} s | {sc:.3} s | {t:.3} s | {:.1}× | {:.1}× | {:.0} MB/s | {:.0} → {:.0} MB |",
-            r.plugin,
-            r.label,
-            r.json_mb,
-            t / id,
-            t / sc,
-            r.json_mb / t,
-            mb(r.identity.peak_kb),
-            mb(r.plugin_run.peak_kb),
-        );
-    }
-    out.push_str("\n## Targets (issue #7)\n\n");
-    for (plugin, label) in [
-        ("terms", "20 MB, 1,000 terms"),
-        ("papers", "20 MB, 10,000 entries"),
-        ("hypotheses", "20 MB, 1,000 cards"),
-    ] {
-        if let Some(r) = rows.iter().find(|r| r.plugin == plugin && r.label == label) {
-            let ratio = r.plugin_run.time.as_secs_f64() / r.identity.time.as_secs_f64();
-            let verdict = if ratio <= 1.5 { "met" } else { "not met" };
-            let _ = writeln!(
-                out,
-                "- mdbook-{plugin} ≤ 1.5× identity on {label}: **{verdict}** ({ratio:.1}×; the \
-                 Markdown scan alone costs {:.1}× identity).",
-                r.scan.time.as_secs_f64() / r.identity.time.as_secs_f64()
-            );
-        }
-    }
-    let (plain, prebaked, with) = (
-        full.plain.time.as_secs_f64(),
-        full.prebaked.time.as_secs_f64(),
-        full.with_plugins.time.as_secs_f64(),
-    );
-    let ratio = with / plain;
-    let identities = full.identities.time.as_secs_f64() / plain;
-    let _ = writeln!(
-        out,
-        "- full `mdbook build` ≤ 1.10× plain mdBook: **{}** ({ratio:.2}×; three preprocessors \
-         that change nothing already cost {identities:.2}×, and running the three plugins costs \
-         {:.2}× building their output with plain mdBook, below).",
-        if ratio <= 1.10 { "met" } else { "not met" },
-        with / prebaked
-    );
-    let _ = writeln!(
-        out,
-        "\n## The whole build\n\n\
-         `mdbook build` (mdBook 0.5.4, HTML renderer with search) of one generated book of \
-         {:.0} MB of Markdown (1,000 glossary terms, 10,000 BibTeX entries, 1,000 hypothesis \
-         cards), median of {} runs each: once with no preprocessors of ours, once with \
-         hypotheses → papers → terms run by their `command` as in the flagship's `book.toml`. \
-         Memory is the largest peak of mdBook and the preprocessors it ran.\n\n\
-         | Build | time | ÷ plain | peak memory |\n|---|---|---|---|\n\
-         | plain mdBook | {plain:.2} s | 1.00× | {:.0} MB |\n\
-         | mdBook with three identity preprocessors | {:.2} s | {:.2}× | {:.0} MB |\n\
-         | plain mdBook on the plugins' output, saved as sources | {prebaked:.2} s | {:.2}× | {:.0} MB |\n\
-         | with the three plugins | {with:.2} s | {ratio:.2}× | {:.0} MB |\n\n\
-         The middle rows separate the costs: what mdBook itself spends handing a 20 MB book to \
-         three preprocessors and back (identity), what it spends rendering the content the \
-         plugins add (cards, summary tables, reference lists, previews, the glossary's \
-         backlinks: the prebaked row), and what running the plugins costs (the last row \
-         against the prebaked one).\n",
-        full.markdown_mb,
-        full.rounds,
-        mb(full.plain.peak_kb),
-        full.identities.time.as_secs_f64(),
-        full.identities.time.as_secs_f64() / plain,
-        mb(full.identities.peak_kb),
-        prebaked / plain,
-        mb(full.prebaked.peak_kb),
-        mb(full.with_plugins.peak_kb),
-    );
-    let floors: Vec<f64> = rows
-        .iter()
-        .filter(|r| r.label.starts_with("20 MB") && !r.label.contains("one thread"))
-        .map(|r| r.scan.time.as_secs_f64() / r.identity.time.as_secs_f64())
-        .collect();
-    let lowest = floors.iter().copied().fold(f64::INFINITY, f64::min);
-    let highest = floors.iter().copied().fold(0.0, f64::max);
-    let _ = write!(
-        out,
-        "\n## Reading the numbers\n\n\
-         Read the terms rows in two directions: down the 20 MB rows, time should stay nearly flat \
-         as the glossary grows from 100 to 10,000 terms (one automaton walk per word start, \
-         whatever the number of terms; what grows is reading the glossary and building the \
-         automaton, once per run); from 2 to 20 to 200 MB, it should grow linearly with the \
-         book.\n\n\
-         Why the 1.5× targets are out of reach as stated: identity only copies JSON, while a \
-         plugin must also parse the Markdown it edits, and that parse alone (the scan floor, \
-         already spread over the cores) costs {lowest:.1}–{highest:.1}× identity on the 20 MB \
-         books. What a plugin adds beyond it is its own work: matching, and the glossary page \
-         (terms); parsing and resolving 10,000 BibTeX entries with `biblatex` and writing \
-         reference lists (papers); reading TOML and rendering cards (hypotheses, which parses \
-         only chapters that can hold a card or a table, here all of them). The one-thread rows \
-         show what the cores buy.\n\n\
-         Why the whole-build target is out of reach as stated: mdBook writes the whole book as \
-         JSON to each preprocessor and parses its answer, so three preprocessors that change \
-         nothing already cost {identities:.2}× a plain build of this book, above 1.10× before \
-         any plugin does any work. The plugins then make the book {growth:.1}× larger \
-         (reference lists with abstracts and BibTeX, previews, cards, backlinks); the prebaked \
-         row is what rendering that larger book costs by itself, and the gap between the last \
-         two rows is the plugins' run time plus mdBook handing the larger book on from one \
-         preprocessor to the next.\n",
-        growth = full.prebaked_mb / full.markdown_mb,
-    );
-    std::fs::write(path, out).map_err(|e| e.to_string())
 }
