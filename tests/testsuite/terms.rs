@@ -30,6 +30,31 @@ fn russian_book_links_inflected_forms() {
     build_and_compare("terms-ru", &["intro", "glossary"]);
 }
 
+/// mdBook's search indexes a page's text but not its scripts: the definitions that previews
+/// read must not make every page that uses a term a search hit for its definition.
+#[test]
+fn search_finds_a_definition_on_the_glossary_page_only() {
+    let dir = copy_fixture("terms-en");
+    load(dir.path(), Mode::Binaries).build().unwrap();
+    let index = std::fs::read_dir(dir.path().join("book"))
+        .unwrap()
+        .flatten()
+        .find(|e| e.file_name().to_string_lossy().starts_with("searchindex"))
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+        .expect("a search index");
+    let intro = std::fs::read_to_string(dir.path().join("book/intro.html")).unwrap();
+    let definition = "Storing more features than dimensions";
+    assert!(
+        intro.contains(definition),
+        "the page carries the definition for its preview"
+    );
+    assert_eq!(
+        index.matches(definition).count(),
+        1,
+        "indexed once, for the glossary page"
+    );
+}
+
 #[test]
 fn a_chapter_without_terms_is_byte_identical() {
     assert_chapter_unchanged("terms-en", "plain.md");

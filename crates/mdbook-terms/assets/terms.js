@@ -1,15 +1,26 @@
-// mdbook-terms: previews of glossary definitions, read from the page's hidden .terms-defs block.
+// mdbook-terms: previews of glossary definitions, read from the page's .terms-defs block (a
+// script of type text/html, so search indexes and screen readers skip it), parsed once.
 (function () {
   "use strict";
   if (window.__mdbookTerms) return;
   window.__mdbookTerms = true;
+  var parsed = null;
+  function definitions() {
+    if (!parsed) {
+      parsed = document.createElement("div");
+      document.querySelectorAll("script.terms-defs").forEach(function (s) {
+        parsed.insertAdjacentHTML("beforeend", s.textContent);
+      });
+    }
+    return parsed;
+  }
   window.livingrefPreview({
     selector: "a.term",
     id: "terms-preview",
     className: "terms-preview",
     content: function (link) {
       var id = link.getAttribute("data-term");
-      var defs = document.querySelectorAll(".terms-defs [data-term-def]");
+      var defs = definitions().querySelectorAll("[data-term-def]");
       for (var i = 0; i < defs.length; i++) {
         if (defs[i].getAttribute("data-term-def") === id) return defs[i];
       }

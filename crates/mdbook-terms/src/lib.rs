@@ -226,21 +226,58 @@ impl Plugin for Terms {
     }
 }
 
-/// The hidden block of definitions that previews read, plus the preview assets.
+/// The definitions that previews read, plus the preview assets.
+///
+/// They travel in a `<script type='text/html'>`, which browsers neither run nor show, rather
+/// than a hidden `<div>`: mdBook's search indexes all text of a page except scripts and
+/// styles, so hidden definitions made every page that uses a term a search hit for its
+/// definition (filed under the page's last heading), and made the index grow with every use.
 fn definitions(glossary: &glossary::Glossary, linked: &[usize]) -> String {
-    let mut out = String::from("\n\n<div class='terms-defs' hidden>");
+    let mut out = String::from("\n\n<script type='text/html' class='terms-defs'>");
     for &i in linked {
         let e = &glossary.entries[i];
-        // No blank line may appear inside an HTML block, or Markdown would resume; `&#10;`
-        // keeps line breaks (they matter in `<pre>`) without ending the block.
+        // One line, so the JSON between preprocessors needs no `\n` escapes; `&#10;` keeps
+        // line breaks (they matter in `<pre>`) once the preview parses the definition.
+        let definition = e.definition_html.trim_end().replace('\n', "&#10;");
         out.push_str(&format!(
             "<div data-term-def='{}'><div class='terms-preview-title'>{}</div>{}</div>",
             livingref_core::html::attr(&e.id),
             livingref_core::html::text(&e.display),
-            e.definition_html.trim_end().replace('\n', "&#10;")
+            script_safe(&definition)
         ));
     }
-    out.push_str("</div>\n\n");
+    out.push_str("</script>\n\n");
     out.push_str(&ASSETS);
     out
+}
+
+/// `html` with anything that could end or confuse a `<script>` element (`</script`, `<!--`)
+/// written as text. Definitions are rendered with raw HTML escaped, so neither can occur;
+/// this keeps it so if that ever changes.
+fn script_safe(html: &str) -> std::borrow::Cow<'_, str> {
+    let lower = html.to_ascii_lowercase();
+    if !lower.contains("</script") && !lower.contains("<!--") {
+        return std::borrow::Cow::Borrowed(html);
+    }
+    let mut out = String::with_capacity(html.len() + 8);
+    for (i, c) in html.char_indices() {
+        if c == '<' && (lower[i..].starts_with("</script") || lower[i..].starts_with("<!--")) {
+            out.push_str("&lt;");
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn nothing_in_a_definition_can_end_its_script() {
+        assert_eq!(super::script_safe("<em>a</em>"), "<em>a</em>");
+        assert_eq!(
+            super::script_safe("x</SCRIPT><script>alert(1)</script><!-- y"),
+            "x&lt;/SCRIPT><script>alert(1)&lt;/script>&lt;!-- y"
+        );
+    }
 }
