@@ -225,9 +225,11 @@ fn reading(out: &mut String, rows: &[Row], full: &FullBuild) {
          the automaton, once per run); from 2 to 20 to 200 MB, it should grow linearly with the \
          book.\n\n\
          The floor is low because the protocol code is: on these books the usual pass-through \
-         takes {usual_lo:.1}–{usual_hi:.1}× as long as identity (serde_json reading a byte at a \
-         time from stdin, and writing into a line-buffered stdout). Every livingref plugin pays \
-         identity's cost, not that one.\n\n\
+         takes {usual_lo:.1}–{usual_hi:.1}× as long as identity (serde_json then reads stdin one \
+         byte per call, each taking stdin's lock, and writes through stdout's 1 KiB line \
+         buffer). Every livingref plugin pays identity's cost, not that one. The flip side: \
+         every gain in the shared protocol code makes identity faster and so raises every \
+         ratio below, though each plugin got faster by the same absolute amount.\n\n\
          Why the {PLUGIN_TARGET}× targets are out of reach as stated: a plugin must parse the \
          Markdown it edits, and that parse alone (the scan floor, already spread over the \
          cores) costs {floor_lo:.1}–{floor_hi:.1}× identity on the 20 MB books. What a plugin \
