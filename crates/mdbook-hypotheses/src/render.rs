@@ -185,8 +185,25 @@ fn inert_md(text: &str) -> String {
         .into_owned()
 }
 
+/// `text` made safe to put between a link's `[` and `]`: every bracket that is not already
+/// escaped gets a backslash, and a trailing backslash is doubled so it cannot escape the `]`
+/// that follows. (Escaping an escaped bracket again, as this once did, turned `\]` into
+/// `\\]`: an escaped backslash and a bare `]` that closed the link early, so text after it
+/// such as `(javascript:…)` became the link's destination. The fuzzer found it.)
 fn escape_link_text(text: &str) -> String {
-    text.replace('[', "\\[").replace(']', "\\]")
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut backslashes = 0usize;
+    for c in text.chars() {
+        if matches!(c, '[' | ']') && backslashes.is_multiple_of(2) {
+            out.push('\\');
+        }
+        backslashes = if c == '\\' { backslashes + 1 } else { 0 };
+        out.push(c);
+    }
+    if !backslashes.is_multiple_of(2) {
+        out.push('\\');
+    }
+    out
 }
 
 /// A summary table over `cards` (already filtered and sorted) for a page at `here`.
@@ -275,6 +292,18 @@ mod tests {
         assert_eq!(relative(Path::new("a.md"), Path::new("b/c.md")), "b/c.md");
         assert_eq!(relative(Path::new("x/y.md"), Path::new("a.md")), "../a.md");
         assert_eq!(relative(Path::new("a.md"), Path::new("a.md")), "");
+    }
+
+    #[test]
+    fn link_text_escapes_each_bracket_once() {
+        assert_eq!(escape_link_text("a [b] c"), "a \\[b\\] c");
+        assert_eq!(escape_link_text("x\\]y"), "x\\]y", "already escaped");
+        assert_eq!(
+            escape_link_text("x\\\\]y"),
+            "x\\\\\\]y",
+            "an escaped backslash"
+        );
+        assert_eq!(escape_link_text("ends\\"), "ends\\\\");
     }
 
     #[test]
