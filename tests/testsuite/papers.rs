@@ -328,6 +328,46 @@ fn references_point_to_the_full_entry_on_the_bibliography_page() {
     );
 }
 
+/// An entry's `ids` are keys it used to have (Zotero and biblatex keep them when a key
+/// changes): a citation written with one finds the entry under its current key.
+#[test]
+fn a_citation_by_an_ids_alias_finds_its_entry() {
+    let dir = copy_fixture("papers");
+    rewrite(
+        &dir.path().join("refs.bib"),
+        "@article{elhage2022superposition,\n",
+        "@article{elhage2022superposition,\n  ids      = {elhage2022toy, toymodels},\n",
+    );
+    std::fs::write(
+        dir.path().join("src/plain.md"),
+        "# Plain\n\nOld keys: [@toymodels; @elhage2022toy].\n",
+    )
+    .unwrap();
+    let md = load(dir.path(), Mode::Binaries);
+    let book = preprocess(&md);
+    let text = chapter(&book, "plain.md");
+    assert_eq!(
+        text.matches("href='#ref-elhage2022superposition'").count(),
+        2,
+        "{text}"
+    );
+    assert_eq!(
+        text.matches("<li class='paper' id='ref-elhage2022superposition'>")
+            .count(),
+        1,
+        "one reference for both: {text}"
+    );
+    let diags = diagnostics_of(&mdbook_papers::Papers, "papers", |root| {
+        std::fs::copy(dir.path().join("refs.bib"), root.join("refs.bib")).unwrap();
+        std::fs::copy(dir.path().join("src/plain.md"), root.join("src/plain.md")).unwrap();
+    });
+    assert!(
+        !diags.iter().any(|d| d.message.contains("toymodels")),
+        "{:#?}",
+        diags.iter().map(shown).collect::<Vec<_>>()
+    );
+}
+
 #[test]
 fn bad_recent_papers_options_are_warnings_at_their_place() {
     let diags = diagnostics(|root| {

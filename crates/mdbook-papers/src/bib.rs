@@ -442,6 +442,13 @@ fn assemble(
             .insert(paper.key.clone(), bibliography.papers.len());
         bibliography.papers.push(paper);
     }
+    // `ids` aliases after every key, so a key always means its own entry. A clash between
+    // names was reported (and the later entry skipped) while the entries were checked.
+    for (i, paper) in bibliography.papers.iter().enumerate() {
+        for alias in &paper.aliases {
+            bibliography.by_key.entry(alias.clone()).or_insert(i);
+        }
+    }
     let mut newest: Vec<usize> = (0..bibliography.papers.len()).collect();
     newest.sort_by(|&a, &b| Paper::newest_first(&bibliography.papers[a], &bibliography.papers[b]));
     bibliography.newest = newest;

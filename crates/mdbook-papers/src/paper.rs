@@ -45,6 +45,9 @@ pub const UNTITLED: &str = "(untitled)";
 #[derive(Debug, Clone)]
 pub struct Paper {
     pub key: String,
+    /// Other keys the entry answers to (its `ids` field), so citations written with an old
+    /// key still find it.
+    pub aliases: Vec<String>,
     pub kind: String,
     /// Title as plain text (math kept as `$…$`), and as safe HTML (`\emph` → `<em>`).
     pub title: String,
@@ -144,8 +147,16 @@ impl Paper {
         let abstract_html = field("abstract")
             .map(|c| render_chunks(&c).1)
             .filter(|s| !s.trim().is_empty());
+        let aliases = entry
+            .get_as::<Vec<String>>("ids")
+            .unwrap_or_default()
+            .into_iter()
+            .map(|a| a.trim().to_owned())
+            .filter(|a| !a.is_empty() && *a != entry.key)
+            .collect();
         Paper {
             key: entry.key.clone(),
+            aliases,
             kind: entry.entry_type.to_string().to_lowercase(),
             title,
             title_html,

@@ -18,8 +18,9 @@ pub struct Strings {
     pub undated: &'static str,
     /// The badge of a compact reference that leads to the paper's full entry.
     pub full_entry: &'static str,
-    /// Its tooltip.
+    /// Its tooltip, for a paper with an abstract and for one without.
     pub full_entry_title: &'static str,
+    pub full_entry_title_no_abstract: &'static str,
 }
 
 pub fn strings(lang: Lang) -> Strings {
@@ -34,6 +35,7 @@ pub fn strings(lang: Lang) -> Strings {
             undated: "n.d.",
             full_entry: "BibTeX",
             full_entry_title: "The full entry, with its abstract and BibTeX to copy",
+            full_entry_title_no_abstract: "The full entry, with BibTeX to copy",
         },
         Lang::Ru => Strings {
             recent: "Свежие статьи",
@@ -45,6 +47,7 @@ pub fn strings(lang: Lang) -> Strings {
             undated: "б. г.",
             full_entry: "BibTeX",
             full_entry_title: "Полная запись: аннотация и BibTeX для копирования",
+            full_entry_title_no_abstract: "Полная запись с BibTeX для копирования",
         },
     }
 }
@@ -203,7 +206,11 @@ pub fn list_item(
                 "{}#{}' title='{}'>{}</a>",
                 html::attr(page),
                 html::attr(&anchor("ref", &paper.key)),
-                s.full_entry_title,
+                if paper.abstract_html.is_some() {
+                    s.full_entry_title
+                } else {
+                    s.full_entry_title_no_abstract
+                },
                 s.full_entry
             );
         }
@@ -256,6 +263,7 @@ mod tests {
     fn paper(authors: &[(&str, &str)], more: bool) -> Paper {
         Paper {
             key: "k".into(),
+            aliases: vec![],
             kind: "article".into(),
             title: "T".into(),
             title_html: "T".into(),
