@@ -182,6 +182,19 @@ fn every_hostile_input_gets_its_diagnostic_and_exit_code() {
             "mac: ",
         ),
         (
+            "`@string` macros that expand into each other",
+            "papers",
+            |r| {
+                append(
+                    &r.join("refs.bib"),
+                    "@string{a = \"x\" # b}\n@string{b = a}\n@string{self = self}\n\
+                     @misc{m, title = {T}, journal = a # self, year = 2024}\n",
+                )
+            },
+            0,
+            "with `@string` macro `b`, macro `a` expands into itself",
+        ),
+        (
             "invalid UTF-8 in the bibliography",
             "papers",
             |r| {
@@ -342,9 +355,17 @@ fn script_and_javascript_in_every_field_stay_inert() {
         format!(
             "# Chapter\n\nA feature [@good].\n\n```hypothesis\nid = \"h\"\ntitle = \"{title}\"\n\
              statement = \"{title}\"\nstatus = \"open\"\ntags = [\"{title}\"]\n\
-             evidence = [{{ cite = \"good\", stance = \"supports\", note = \"{title}\" }}]\n```\n\n\
+             evidence = [{{ cite = \"good\", stance = \"supports\", note = \"{title}\" }}]\n\
+             status-history = [{{ status = \"{title}\", reason = \"{title}\" }}]\n```\n\n\
+             ```hypothesis\nid = \"child\"\nparent = \"h\"\ntitle = \"Child\"\n\
+             statement = \"    [x](javascript:alert(9))\"\nstatus = \"open\"\n```\n\n\
              {{{{#hypotheses}}}}\n",
-            title = evil.replace('"', "\\\"")
+            // TOML escapes: a blank line that could end an HTML block or a paragraph early,
+            // then Markdown that would be live if it did.
+            title = format!(
+                "{}\\n\\n    [x](javascript:alert(8))",
+                evil.replace('"', "\\\"")
+            )
         ),
     )
     .unwrap();

@@ -1,6 +1,13 @@
 //! Cards and summary tables. Statements and notes are Markdown (the chapter author's), so
 //! they stay Markdown; titles, tags and labels go into HTML and are escaped. Evidence is
 //! written as `{{#cite …}}` for mdbook-papers (which runs next) to resolve.
+//!
+//! One rule keeps data inert wherever it lands: [`inert`](livingref_core::markdown::inert)
+//! must judge exactly the text that is written. So text bound for one line (a table cell,
+//! link text, a note, the card's head) has its white space collapsed *before* it is made
+//! inert: collapsing afterwards could turn an indented code block, where a link is only text,
+//! into a paragraph where it is a link (the fuzzer found that with a statement), and a blank
+//! line left in a title would end the card's HTML block and let Markdown resume.
 
 use crate::card::{Card, Stance};
 use livingref_core::{Lang, html};
@@ -78,7 +85,7 @@ fn badge(status: &str, lang: Lang) -> String {
     format!(
         "<span class='hypothesis-status status-{}'>{}</span>",
         html::attr(status),
-        html::text(&status_label(status, lang))
+        html::text(&one_line(&status_label(status, lang)))
     )
 }
 
@@ -97,14 +104,14 @@ pub fn card(c: &Card, parent: Option<&Card>, lang: Lang, l: &Labels) -> String {
     let mut out = format!(
         "<div class='hypothesis' id='{}'>\n<div class='hypothesis-head'><span class='hypothesis-title'>{}</span> {}",
         html::attr(&c.id),
-        html::text(&c.title),
+        html::text(&one_line(&c.title)),
         badge(&c.status, lang)
     );
     if c.kind != "hypothesis" {
         let _ = write!(
             out,
             " <span class='hypothesis-kind'>{}</span>",
-            html::text(&c.kind)
+            html::text(&one_line(&c.kind))
         );
     }
     out.push_str("</div>\n\n");
@@ -120,7 +127,7 @@ pub fn card(c: &Card, parent: Option<&Card>, lang: Lang, l: &Labels) -> String {
             .iter()
             .filter(|e| e.stance == stance)
             .map(|e| match &e.note {
-                Some(note) => format!("{{{{#cite {}}}}} — {}", e.cite, inert_md(note.trim())),
+                Some(note) => format!("{{{{#cite {}}}}} — {}", e.cite, inline_md(note)),
                 None => format!("{{{{#cite {}}}}}", e.cite),
             })
             .collect();
@@ -135,7 +142,7 @@ pub fn card(c: &Card, parent: Option<&Card>, lang: Lang, l: &Labels) -> String {
             l.tags,
             c.tags
                 .iter()
-                .map(|t| format!("`{}`", t.replace('`', "")))
+                .map(|t| format!("`{}`", one_line(&t.replace('`', ""))))
                 .collect::<Vec<_>>()
                 .join(", ")
         ));
@@ -144,7 +151,7 @@ pub fn card(c: &Card, parent: Option<&Card>, lang: Lang, l: &Labels) -> String {
         meta.push(format!(
             "{}: [{}]({}#{})",
             l.part_of,
-            escape_link_text(&p.title),
+            escape_link_text(&inline_md(&p.title)),
             relative(&c.chapter, &p.chapter),
             p.id
         ));
@@ -161,9 +168,12 @@ pub fn card(c: &Card, parent: Option<&Card>, lang: Lang, l: &Labels) -> String {
                 let reason = h
                     .reason
                     .as_deref()
-                    .map(|r| format!(" ({})", r.trim()))
+                    .map(|r| format!(" ({})", inline_md(r)))
                     .unwrap_or_default();
-                format!("{date}{}{reason}", status_label(&h.status, lang))
+                format!(
+                    "{date}{}{reason}",
+                    inline_md(&status_label(&h.status, lang))
+                )
             })
             .collect();
         meta.push(format!("{}: {}", l.history, changes.join(" → ")));
@@ -183,6 +193,16 @@ pub fn card(c: &Card, parent: Option<&Card>, lang: Lang, l: &Labels) -> String {
 fn inert_md(text: &str) -> String {
     livingref_core::markdown::inert(text, &livingref_core::markdown::ParseOptions::default())
         .into_owned()
+}
+
+/// `text` with every run of white space (line breaks included) made one space, and trimmed.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Data for one line of Markdown: collapsed first, then made inert (see the module docs).
+fn inline_md(text: &str) -> String {
+    inert_md(&one_line(text))
 }
 
 /// `text` made safe to put between a link's `[` and `]`: every bracket that is not already
@@ -231,17 +251,17 @@ pub fn table(cards: &[&Card], columns: &[String], here: &Path, lang: Lang, l: &L
             .map(|col| match col.as_str() {
                 "title" => format!(
                     "[{}]({}#{})",
-                    cell(&escape_link_text(&inert_md(&c.title))),
+                    cell(&escape_link_text(&inline_md(&c.title))),
                     relative(here, &c.chapter),
                     c.id
                 ),
                 "status" => badge(&c.status, lang),
-                "statement" => cell(&inert_md(&c.statement)),
+                "statement" => cell(&inline_md(&c.statement)),
                 "for" => evidence_cell(c, Stance::Supports),
                 "against" => evidence_cell(c, Stance::Contests),
                 "chapter" => format!(
                     "[{}]({})",
-                    cell(&escape_link_text(&inert_md(&c.chapter_name))),
+                    cell(&escape_link_text(&inline_md(&c.chapter_name))),
                     relative(here, &c.chapter)
                 ),
                 "id" => format!("`{}`", c.id),
@@ -270,10 +290,7 @@ fn evidence_cell(c: &Card, stance: Stance) -> String {
 
 /// Markdown fit for one table cell: one line, `|` escaped.
 fn cell(text: &str) -> String {
-    text.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .replace('|', "\\|")
+    one_line(text).replace('|', "\\|")
 }
 
 /// The cards' style, once per page that shows cards or tables (HTML only).
