@@ -128,6 +128,10 @@ fn at_once(texts: &[(PathBuf, String)]) -> Option<Bibliography> {
             }
         }
     }
+    // Before anything expands a macro (reading links below does), and once for all of them.
+    if unresolvable_macro(&strings).is_some() {
+        return None;
+    }
     // Links are read once every macro is known, as biblatex will read them.
     let mut graph = Vec::with_capacity(good.len());
     for (file, range, key) in &mut good {
@@ -186,8 +190,41 @@ fn entry_by_entry(texts: Vec<(PathBuf, String)>, diags: &mut Diagnostics) -> Bib
                         .help("close the `@string` before the next `@`"),
                 ),
                 "string" => {
+                    let with = format!("{strings}{source}\n");
+                    if let Some(trouble) = unresolvable_macro(&with) {
+                        let (name, what) = match &trouble {
+                            MacroTrouble::Cycle(name) => (name, "expands into itself"),
+                            MacroTrouble::TooDeep(name) => {
+                                (name, "expands through too many other macros")
+                            }
+                        };
+                        let defined = biblatex::RawBibliography::parse(source)
+                            .ok()
+                            .and_then(|raw| raw.abbreviations.first().map(|p| p.key.v.to_owned()))
+                            .unwrap_or_default();
+                        let message = if &defined == name {
+                            format!("`@string` macro `{name}` {what}; the block is skipped")
+                        } else {
+                            format!(
+                                "with `@string` macro `{defined}`, macro `{name}` {what}; the block is skipped"
+                            )
+                        };
+                        diags.push(
+                            Diagnostic::warning(message)
+                            .at(Location::in_text(
+                                &shown,
+                                &index,
+                                block.range.start..block.range.start + 1,
+                            ))
+                            .help(format!(
+                                "define the macro as text, e.g. `@string{{tc = \"Transformer Circuits\"}}`; \
+                                 a macro may build on others up to {MAX_MACRO_CHAIN} deep"
+                            )),
+                        );
+                        continue;
+                    }
                     // Check it alone first, so a broken macro is reported where it is written.
-                    match biblatex::Bibliography::parse(&format!("{strings}{source}\n")) {
+                    match biblatex::Bibliography::parse(&with) {
                         Ok(_) => {
                             strings.push_str(source);
                             strings.push('\n');
@@ -557,6 +594,83 @@ fn links(source: &str, strings: &str) -> Links {
     out
 }
 
+/// Longest chain of `@string` macros defined by other macros that is accepted. biblatex
+/// expands a macro by recursion with no guard, so `@string{a = a}` (or `a = b`, `b = a`)
+/// overflows the stack and kills the process, and so would a very long chain. Real files
+/// rarely go beyond one level (`@string{jmlr = "J. Mach. " # learn}`).
+const MAX_MACRO_CHAIN: usize = 32;
+
+/// A macro biblatex could not expand.
+#[derive(Debug, PartialEq, Eq)]
+enum MacroTrouble {
+    /// It reaches itself.
+    Cycle(String),
+    /// It is more than [`MAX_MACRO_CHAIN`] expansions deep.
+    TooDeep(String),
+}
+
+/// A macro of the `@string` blocks `strings` that biblatex could not expand. The macros are
+/// read with biblatex's own raw parser, a later definition replacing an earlier one as
+/// biblatex does, and walked without recursion. `None` when every macro expands (or the text
+/// does not parse: that is reported where it is written).
+fn unresolvable_macro(strings: &str) -> Option<MacroTrouble> {
+    let raw = biblatex::RawBibliography::parse(strings).ok()?;
+    let uses: HashMap<&str, Vec<&str>> = raw
+        .abbreviations
+        .iter()
+        .map(|pair| {
+            let used = pair
+                .value
+                .v
+                .iter()
+                .filter_map(|chunk| match chunk.v {
+                    biblatex::RawChunk::Abbreviation(name) => Some(name),
+                    biblatex::RawChunk::Normal(_) => None,
+                })
+                .collect();
+            (pair.key.v, used)
+        })
+        .collect();
+    // Expansion depth of each macro: 0 for text only; `None` while it is being expanded.
+    let mut depth: HashMap<&str, Option<usize>> = HashMap::new();
+    let mut names: Vec<&str> = uses.keys().copied().collect();
+    names.sort_unstable();
+    for start in names {
+        let mut stack = vec![(start, false)];
+        while let Some((name, expanded)) = stack.pop() {
+            let inner = uses.get(name).map_or(&[][..], Vec::as_slice);
+            if expanded {
+                let deepest = inner
+                    .iter()
+                    .filter_map(|n| depth.get(n).copied().flatten())
+                    .max()
+                    .map_or(0, |d| d + 1);
+                if deepest > MAX_MACRO_CHAIN {
+                    return Some(MacroTrouble::TooDeep(name.to_owned()));
+                }
+                depth.insert(name, Some(deepest));
+                continue;
+            }
+            match depth.get(name) {
+                Some(Some(_)) => continue,
+                Some(None) => return Some(MacroTrouble::Cycle(name.to_owned())),
+                None => {}
+            }
+            depth.insert(name, None);
+            stack.push((name, true));
+            for &next in inner {
+                match depth.get(next) {
+                    Some(Some(_)) => {}
+                    // Being expanded further up this walk: a cycle.
+                    Some(None) => return Some(MacroTrouble::Cycle(next.to_owned())),
+                    None => stack.push((next, false)),
+                }
+            }
+        }
+    }
+    None
+}
+
 /// Whether biblatex reads an entry inside the `@string` block `source`: parsed along with
 /// every entry, it would be resolved with them, unchecked.
 fn hides_entries(source: &str) -> bool {
@@ -751,6 +865,85 @@ mod tests {
         assert_eq!(split("@article{a, title={x}").1, Some(0));
     }
 
+    /// biblatex expands macros by unguarded recursion: a macro that reaches itself, or a
+    /// very long chain of them, would overflow the stack (found by the `bibtex` fuzz target).
+    #[test]
+    fn macros_that_cannot_expand_are_found_before_biblatex_expands_them() {
+        let loops = |s: &str| unresolvable_macro(s);
+        let cycle = |name: &str| Some(MacroTrouble::Cycle(name.into()));
+        assert_eq!(loops("@string{tc = tc}"), cycle("tc"));
+        assert_eq!(
+            loops("@string{a = \"x\" # b}\n@string{b = c}\n@string{c = a}"),
+            cycle("a")
+        );
+        assert_eq!(
+            loops("@string{a = \"x\"}\n@string{b = a # a}\n@string{c = b # a}"),
+            None
+        );
+        // A later definition replaces an earlier one, as in biblatex.
+        assert_eq!(
+            loops("@string{a = b}\n@string{b = \"x\"}\n@string{b = a}"),
+            cycle("a")
+        );
+        assert_eq!(
+            loops("@string{a = b}\n@string{b = a}\n@string{b = \"x\"}"),
+            None
+        );
+        let chain = |n: usize| {
+            let mut s = String::from("@string{m0 = \"x\"}\n");
+            for i in 1..=n {
+                s.push_str(&format!("@string{{m{i} = m{}}}\n", i - 1));
+            }
+            s
+        };
+        assert_eq!(loops(&chain(MAX_MACRO_CHAIN)), None);
+        assert!(matches!(
+            loops(&chain(MAX_MACRO_CHAIN + 1)),
+            Some(MacroTrouble::TooDeep(_))
+        ));
+        assert!(
+            loops(&chain(100_000)).is_some(),
+            "no recursion of our own either"
+        );
+    }
+
+    #[test]
+    fn a_macro_loop_costs_only_its_own_block() {
+        let mut diags = Diagnostics::new();
+        let bib = parse(
+            vec![(
+                PathBuf::from("refs.bib"),
+                "@string{tc = \"Thread\"}\n@string{loop = loop}\n\
+                 @article{a, title = {A}, journal = tc, year = 2020}\n\
+                 @article{b, title = {B}, journal = loop, year = 2020}\n"
+                    .into(),
+            )],
+            &mut diags,
+        );
+        let shown: Vec<String> = diags
+            .iter()
+            .map(|d| {
+                format!(
+                    "{} @ {}",
+                    d.message,
+                    d.location
+                        .as_ref()
+                        .map(ToString::to_string)
+                        .unwrap_or_default()
+                )
+            })
+            .collect();
+        assert!(
+            shown.iter().any(
+                |d| d.starts_with("`@string` macro `loop` expands into itself")
+                    && d.ends_with("refs.bib:2:1")
+            ),
+            "{shown:#?}"
+        );
+        assert!(bib.get("a").is_some(), "{shown:#?}");
+        assert!(bib.get("b").is_none(), "its macro is unknown: {shown:#?}");
+    }
+
     #[test]
     fn crossref_cycles_are_found_without_recursion() {
         let links: HashMap<String, Vec<String>> = [
@@ -837,7 +1030,11 @@ mod tests {
             ["key `last` is already an `ids` alias of another entry; this entry is skipped"]
         );
         assert_eq!(bib.papers.len(), 1_201, "every other entry is kept");
-        assert!(bib.get("last").is_none());
+        assert_eq!(
+            bib.get("last").map(|p| p.key.as_str()),
+            Some("first"),
+            "the name is the alias of the entry that claimed it first"
+        );
         assert_eq!(links("@misc{a, IDS = {b}}", "").aliases, ["b"]);
         assert!(
             links("@misc{a, title = {Grids and kids}, abstract = {ids}}", "")

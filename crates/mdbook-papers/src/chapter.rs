@@ -77,7 +77,8 @@ impl Context<'_> {
     /// An `<ol>` of `papers`, each item from [`Rendered`].
     fn list(&self, papers: &[&Paper], class: &str, list: List<'_>) -> String {
         let mut out = format!("<ol class='{class}'>");
-        let interactive = Detail::Full {
+        // Copy buttons need the HTML renderer's script.
+        let full = Detail::Full {
             interactive: self.html,
         };
         for paper in papers {
@@ -114,20 +115,12 @@ impl Context<'_> {
                     out.push_str(root);
                     out.push_str(&item[*root_at..]);
                 }
-                (List::Recent, _) => out.push_str(&self.cached(
-                    &self.rendered.recent,
-                    index,
-                    paper,
-                    "recent",
-                    interactive,
-                )),
-                (List::References { .. } | List::Bibliography, _) => out.push_str(&self.cached(
-                    &self.rendered.reference,
-                    index,
-                    paper,
-                    "ref",
-                    interactive,
-                )),
+                (List::Recent, _) => {
+                    out.push_str(&self.cached(&self.rendered.recent, index, paper, "recent", full))
+                }
+                (List::References { .. } | List::Bibliography, _) => {
+                    out.push_str(&self.cached(&self.rendered.reference, index, paper, "ref", full))
+                }
             }
         }
         out.push_str("</ol>\n");
