@@ -192,7 +192,7 @@ pub(crate) fn run(args: Vec<String>) -> Result<(), String> {
         );
         rows.push(row);
     }
-    let full = full_build(&root, &bins, rounds.min(3))?;
+    let full = full_build(&root, &bins, rounds)?;
     crate::report::write(&root.join("BENCHMARKS.md"), rounds, &rows, &full)
 }
 
