@@ -2,7 +2,7 @@
 //! by mdbook-papers, every diagnostic at its line, Russian labels, and the JSON export.
 
 use crate::support::{
-    Mode, build_and_compare, chapter, copy_fixture, diagnostics_of, load, preprocess, rewrite,
+    Mode, build_and_compare, chapter, copy_fixture, diagnostics_of, edited_book, rewrite,
     run_binary, shown,
 };
 
@@ -79,13 +79,13 @@ fn book_wide_checks() {
 
 #[test]
 fn russian_labels() {
-    let dir = copy_fixture("hypotheses");
-    rewrite(
-        &dir.path().join("book.toml"),
-        "language = \"en\"",
-        "language = \"ru\"",
-    );
-    let book = preprocess(&load(dir.path(), Mode::InProcess));
+    let book = edited_book("hypotheses", Mode::InProcess, |root| {
+        rewrite(
+            &root.join("book.toml"),
+            "language = \"en\"",
+            "language = \"ru\"",
+        );
+    });
     let features = chapter(&book, "features.md");
     assert!(features.contains(">подтверждена</span>"), "{features}");
     assert!(features.contains("**За:**"), "{features}");
@@ -120,13 +120,9 @@ fn export_prints_every_card_as_json() {
 #[test]
 fn table_filters_and_sorts() {
     let titles = |directive: &str| -> Vec<String> {
-        let dir = copy_fixture("hypotheses");
-        std::fs::write(
-            dir.path().join("src/summary.md"),
-            format!("# S\n\n{directive}\n"),
-        )
-        .unwrap();
-        let book = preprocess(&load(dir.path(), Mode::InProcess));
+        let book = edited_book("hypotheses", Mode::InProcess, |root| {
+            std::fs::write(root.join("src/summary.md"), format!("# S\n\n{directive}\n")).unwrap();
+        });
         let summary = chapter(&book, "summary.md");
         summary
             .lines()
@@ -157,11 +153,10 @@ fn table_filters_and_sorts() {
         titles("{{#hypotheses status=open}}"),
         ["Linear representation"]
     );
-    let links = {
-        let dir = copy_fixture("hypotheses");
-        let book = preprocess(&load(dir.path(), Mode::InProcess));
-        chapter(&book, "summary.md")
-    };
+    let links = chapter(
+        &edited_book("hypotheses", Mode::InProcess, |_| {}),
+        "summary.md",
+    );
     assert!(
         links.contains("[Linear representation](nested/representations.md#linear-representation)"),
         "{links}"
@@ -172,13 +167,13 @@ fn table_filters_and_sorts() {
 /// spelled with a character reference (CommonMark decodes it) must still be found.
 #[test]
 fn a_card_fenced_with_a_character_reference_is_still_read() {
-    let dir = copy_fixture("hypotheses");
-    std::fs::write(
-        dir.path().join("src/summary.md"),
-        "# S\n\n```&#104;ypothes&#x69;s\nid = \"encoded\"\ntitle = \"Encoded\"\nstatement = \"s\"\nstatus = \"open\"\n```\n",
-    )
-    .unwrap();
-    let book = preprocess(&load(dir.path(), Mode::InProcess));
+    let book = edited_book("hypotheses", Mode::InProcess, |root| {
+        std::fs::write(
+            root.join("src/summary.md"),
+            "# S\n\n```&#104;ypothes&#x69;s\nid = \"encoded\"\ntitle = \"Encoded\"\nstatement = \"s\"\nstatus = \"open\"\n```\n",
+        )
+        .unwrap();
+    });
     let summary = chapter(&book, "summary.md");
     assert!(
         summary.contains("id='encoded'") && !summary.contains("```"),

@@ -3,7 +3,7 @@
 
 use crate::support::{
     Mode, assert_chapter_unchanged, build_and_compare, chapter, chapters, copy_fixture,
-    diagnostics_of, load, preprocess, rewrite, run_binary_env, shown,
+    diagnostics_of, edited_book, load, rewrite, run_binary_env, shown,
 };
 use livingref_core::{Diagnostic, Severity};
 use mdbook_driver::MDBook;
@@ -71,8 +71,7 @@ fn undefined_citation_points_at_the_chapter_line() {
 
 #[test]
 fn hostile_fields_are_escaped_and_unsafe_links_dropped() {
-    let dir = copy_fixture("papers");
-    let book = preprocess(&load(dir.path(), Mode::Binaries));
+    let book = edited_book("papers", Mode::Binaries, |_| {});
     let all: String = chapters(&book).into_iter().map(|(_, c)| c).collect();
     assert!(
         all.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
@@ -238,14 +237,13 @@ fn citation_previews_appear_on_hover_and_focus_in_a_real_browser() {
 
 #[test]
 fn numeric_style_numbers_by_first_citation() {
-    let dir = copy_fixture("papers");
-    rewrite(
-        &dir.path().join("book.toml"),
-        "recent-limit = 3",
-        "recent-limit = 3
-citation-style = \"numeric\"",
-    );
-    let book = preprocess(&load(dir.path(), Mode::Binaries));
+    let book = edited_book("papers", Mode::Binaries, |root| {
+        rewrite(
+            &root.join("book.toml"),
+            "recent-limit = 3",
+            "recent-limit = 3\ncitation-style = \"numeric\"",
+        );
+    });
     let intro = chapter(&book, "intro.md");
     let labels: Vec<&str> = intro
         .split("<a class='cite'")
@@ -266,16 +264,20 @@ citation-style = \"numeric\"",
 /// they are full where no bibliography page lists the paper, or with `references = "full"`.
 #[test]
 fn references_point_to_the_full_entry_on_the_bibliography_page() {
-    let references = |edit: &dyn Fn(&std::path::Path)| {
-        let dir = copy_fixture("papers");
-        std::fs::write(
-            dir.path().join("src/topics/superposition.md"),
-            "# Superposition\n\nSee [@elhage2022superposition].\n",
-        )
-        .unwrap();
-        edit(dir.path());
+    // The reference lists of a top-level and a nested chapter, after one `rewrite` of a file
+    // (relative to the book root), if any.
+    let references = |change: Option<(&str, &str, &str)>| {
+        let book = edited_book("papers", Mode::Binaries, |root| {
+            std::fs::write(
+                root.join("src/topics/superposition.md"),
+                "# Superposition\n\nSee [@elhage2022superposition].\n",
+            )
+            .unwrap();
+            if let Some((file, from, to)) = change {
+                rewrite(&root.join(file), from, to);
+            }
+        });
         // The Markdown renderer: page links stay `.md`, and there are no copy buttons.
-        let book = preprocess(&load(dir.path(), Mode::Binaries));
         ["intro.md", "topics/superposition.md"].map(|page| {
             let text = chapter(&book, page);
             text[text.find("papers-references").expect("references")..].to_owned()
@@ -284,7 +286,7 @@ fn references_point_to_the_full_entry_on_the_bibliography_page() {
     let full_entry = "class='paper-badge paper-full' href='";
     let abstract_ = "<details class='paper-abstract'>";
 
-    let [intro, nested] = references(&|_| {});
+    let [intro, nested] = references(None);
     assert!(
         intro.contains(&format!(
             "{full_entry}bibliography.md#ref-elhage2022superposition'"
@@ -299,25 +301,21 @@ fn references_point_to_the_full_entry_on_the_bibliography_page() {
     );
     assert!(!intro.contains(abstract_), "{intro}");
 
-    let [intro, _] = references(&|root| {
-        rewrite(
-            &root.join("book.toml"),
-            "recent-limit = 3",
-            "recent-limit = 3\nreferences = \"full\"",
-        );
-    });
+    let [intro, _] = references(Some((
+        "book.toml",
+        "recent-limit = 3",
+        "recent-limit = 3\nreferences = \"full\"",
+    )));
     assert!(
         intro.contains(abstract_) && !intro.contains(full_entry),
         "{intro}"
     );
 
-    let [intro, _] = references(&|root| {
-        rewrite(
-            &root.join("src/bibliography.md"),
-            "{{#bibliography}}",
-            "{{#bibliography tags=\"circuits\"}}",
-        );
-    });
+    let [intro, _] = references(Some((
+        "src/bibliography.md",
+        "{{#bibliography}}",
+        "{{#bibliography tags=\"circuits\"}}",
+    )));
     assert!(
         intro.contains(abstract_),
         "a paper the bibliography page leaves out is shown in full: {intro}"
@@ -332,20 +330,19 @@ fn references_point_to_the_full_entry_on_the_bibliography_page() {
 /// changes): a citation written with one finds the entry under its current key.
 #[test]
 fn a_citation_by_an_ids_alias_finds_its_entry() {
-    let dir = copy_fixture("papers");
-    rewrite(
-        &dir.path().join("refs.bib"),
-        "@article{elhage2022superposition,\n",
-        "@article{elhage2022superposition,\n  ids      = {elhage2022toy, toymodels},\n",
-    );
-    std::fs::write(
-        dir.path().join("src/plain.md"),
-        "# Plain\n\nOld keys: [@toymodels; @elhage2022toy].\n",
-    )
-    .unwrap();
-    let md = load(dir.path(), Mode::Binaries);
-    let book = preprocess(&md);
-    let text = chapter(&book, "plain.md");
+    let edit = |root: &std::path::Path| {
+        rewrite(
+            &root.join("refs.bib"),
+            "@article{elhage2022superposition,\n",
+            "@article{elhage2022superposition,\n  ids      = {elhage2022toy, toymodels},\n",
+        );
+        std::fs::write(
+            root.join("src/plain.md"),
+            "# Plain\n\nOld keys: [@toymodels; @elhage2022toy].\n",
+        )
+        .unwrap();
+    };
+    let text = chapter(&edited_book("papers", Mode::Binaries, edit), "plain.md");
     assert_eq!(
         text.matches("href='#ref-elhage2022superposition'").count(),
         2,
@@ -357,10 +354,7 @@ fn a_citation_by_an_ids_alias_finds_its_entry() {
         1,
         "one reference for both: {text}"
     );
-    let diags = diagnostics_of(&mdbook_papers::Papers, "papers", |root| {
-        std::fs::copy(dir.path().join("refs.bib"), root.join("refs.bib")).unwrap();
-        std::fs::copy(dir.path().join("src/plain.md"), root.join("src/plain.md")).unwrap();
-    });
+    let diags = diagnostics_of(&mdbook_papers::Papers, "papers", edit);
     assert!(
         !diags.iter().any(|d| d.message.contains("toymodels")),
         "{:#?}",

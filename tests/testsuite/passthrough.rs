@@ -1,7 +1,9 @@
 //! The passthrough guarantee: a chapter with nothing for a plugin to change comes out
 //! byte-identical, whichever way mdBook runs the plugins.
 
-use crate::support::{Mode, build_and_compare, chapter, chapters, copy_fixture, load, preprocess};
+use crate::support::{
+    Mode, build_and_compare, chapter, chapters, copy_fixture, edited_book, load, preprocess,
+};
 use mdbook_driver::MDBook;
 use mdbook_driver::config::Config;
 
@@ -48,9 +50,7 @@ fn tricky_chapters_are_byte_identical_in_process_and_as_binaries() {
 
 #[test]
 fn crlf_survives_the_json_round_trip() {
-    let dir = copy_fixture("tricky");
-    let book = preprocess(&load(dir.path(), Mode::Binaries));
-    let ru = chapter(&book, "ru.md");
+    let ru = chapter(&edited_book("tricky", Mode::Binaries, |_| {}), "ru.md");
     assert!(
         ru.contains("Строка с переносом\r\nи продолжением."),
         "{ru:?}"

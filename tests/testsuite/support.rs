@@ -197,6 +197,14 @@ pub(crate) fn shown(d: &livingref_core::Diagnostic) -> String {
     format!("{severity}: {} @ {at}", d.message)
 }
 
+/// The book `fixture` becomes after `edit` (on a copy) and every preprocessor, as the markdown
+/// renderer sees it.
+pub(crate) fn edited_book(fixture: &str, mode: Mode, edit: impl FnOnce(&Path)) -> Book {
+    let dir = copy_fixture(fixture);
+    edit(dir.path());
+    preprocess(&load(dir.path(), mode))
+}
+
 /// `chapter` of `fixture` comes out of the plugins byte-identical (through the binaries).
 pub(crate) fn assert_chapter_unchanged(fixture: &str, chapter_file: &str) {
     let dir = copy_fixture(fixture);
