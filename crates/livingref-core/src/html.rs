@@ -13,11 +13,69 @@
 use std::borrow::Cow;
 use std::path::Path;
 
-/// Escapes text content (`<`, `>`, `&`) for HTML context: inside an HTML element or block
-/// that a plugin emits. It does not neutralise Markdown (`[x](…)`, `*`), so never splice its
-/// output into Markdown prose.
+/// Escapes text from data for any place a plugin writes it: inside an HTML element or block,
+/// or in Markdown prose between inline tags, in a heading or a table cell.
+///
+/// HTML escaping alone is not enough there. Between inline tags the text is still Markdown, so
+/// `[x](javascript:…)` in a BibTeX author or an alias would become a live link, an image a
+/// request to another site; `{{#cite …}}` would be expanded by a later plugin; a line break
+/// could end the HTML block it sits in and let Markdown resume. So besides `<`, `>` and `&`,
+/// every ASCII character that Markdown, mdBook's `{{#…}}` or a later plugin could read as
+/// syntax is written as a numeric character reference, and so are line breaks. Markdown,
+/// HTML and the browser all decode a reference to its character and never to markup, so the
+/// reader sees the text exactly as written. Letters, digits, spaces and `$` (math in titles
+/// is rendered on purpose) stay as they are, so terms can still be found in it.
+///
+/// Hand-written: `html_escape` covers HTML only, and no crate targets Markdown-inert text.
 pub fn text(s: &str) -> Cow<'_, str> {
-    html_escape::encode_text(s)
+    let special = |b: u8| {
+        matches!(
+            b,
+            b'<' | b'>'
+                | b'&'
+                | b'\\'
+                | b'`'
+                | b'*'
+                | b'_'
+                | b'['
+                | b']'
+                | b'('
+                | b')'
+                | b'!'
+                | b'{'
+                | b'}'
+                | b'|'
+                | b'~'
+                | b'#'
+                | b'@'
+                | b'"'
+                | b'\''
+                | b'\n'
+                | b'\r'
+        )
+    };
+    if !s.bytes().any(special) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    let mut last = 0;
+    for (i, b) in s.bytes().enumerate() {
+        if special(b) {
+            out.push_str(&s[last..i]);
+            match b {
+                b'<' => out.push_str("&lt;"),
+                b'>' => out.push_str("&gt;"),
+                b'&' => out.push_str("&amp;"),
+                _ => {
+                    use std::fmt::Write as _;
+                    let _ = write!(out, "&#{b};");
+                }
+            }
+            last = i + 1;
+        }
+    }
+    out.push_str(&s[last..]);
+    Cow::Owned(out)
 }
 
 /// Escapes a quoted attribute value (`"` and `'` both, so the value can never end the
@@ -38,13 +96,43 @@ pub fn page_root(page: &Path) -> String {
 }
 
 /// The URL of chapter `page` (relative to `src`) from the book root: its `.md` path with `/`
-/// separators, as `.html` for the HTML renderer (other renderers keep Markdown paths).
+/// separators, as `.html` for the HTML renderer (other renderers keep Markdown paths), each
+/// segment percent-encoded (see [`PATH_SEGMENT`]).
 pub fn page_url(page: &Path, html: bool) -> String {
-    let url = page.to_string_lossy().replace('\\', "/");
-    match url.strip_suffix(".md") {
+    let path = page.to_string_lossy().replace('\\', "/");
+    let path = match path.strip_suffix(".md") {
         Some(stem) if html => format!("{stem}.html"),
-        _ => url,
+        _ => path,
+    };
+    let segments: Vec<String> = path
+        .split('/')
+        .map(|segment| percent_encoding::utf8_percent_encode(segment, PATH_SEGMENT).to_string())
+        .collect();
+    segments.join("/")
+}
+
+/// Characters left as they are in a path segment of a generated URL: RFC 3986's unreserved
+/// set. Everything else, `:`, `%`, spaces, brackets and parentheses included, is
+/// percent-encoded, so a chapter file named `javascript:alert(1).md` or `my chapter.md`
+/// gives a relative URL that is one Markdown link destination and starts no scheme.
+const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// The link from page `from` to page `to` (both chapter paths relative to `src`): `../` for
+/// each folder `from` is in, then `to`'s path, percent-encoded segment by segment, as
+/// `.html` for the HTML renderer or `.md` for others (mdBook rewrites `.md` links itself).
+/// The same page gives `""`, so `#id` stays on it. Every plugin builds links between pages
+/// here and nowhere else.
+pub fn chapter_href(from: &Path, to: &Path, html: bool) -> String {
+    if from == to {
+        return String::new();
     }
+    let mut href = page_root(from);
+    href.push_str(&page_url(to, html));
+    href
 }
 
 /// Returns the URL if it may become a link: `http`, `https`, `mailto`, or a relative URL
@@ -79,8 +167,33 @@ mod tests {
     #[test]
     fn escapes_markup() {
         assert_eq!(text("<script>&"), "&lt;script&gt;&amp;");
+        assert_eq!(text("Elhage et al., 2022"), "Elhage et al., 2022");
+        assert_eq!(
+            text("[x](javascript:a)"),
+            "&#91;x&#93;&#40;javascript:a&#41;"
+        );
+        assert_eq!(text("{{#cite k}}"), "&#123;&#123;&#35;cite k&#125;&#125;");
+        assert_eq!(text("a\n\nb"), "a&#10;&#10;b");
         assert_eq!(attr("\" onerror='x'"), "&quot; onerror=&#x27;x&#x27;");
         assert_eq!(attr("a | b"), "a &#124; b");
+    }
+
+    #[test]
+    fn chapter_links_are_relative_and_encoded() {
+        let href = |from: &str, to: &str, html| chapter_href(Path::new(from), Path::new(to), html);
+        assert_eq!(href("a.md", "b/c.md", true), "b/c.html");
+        assert_eq!(href("x/y.md", "a.md", false), "../a.md");
+        assert_eq!(href("a.md", "a.md", true), "");
+        assert_eq!(href("a.md", "my chapter.md", false), "my%20chapter.md");
+        assert_eq!(
+            href("a.md", "javascript:alert(1)%2F.md", true),
+            "javascript%3Aalert%281%29%252F.html"
+        );
+        assert_eq!(
+            href("a.md", "глава.md", true),
+            "%D0%B3%D0%BB%D0%B0%D0%B2%D0%B0.html"
+        );
+        assert!(safe_url(&href("a.md", "javascript:x.md", true)).is_some());
     }
 
     #[test]

@@ -89,14 +89,10 @@ fn badge(status: &str, lang: Lang) -> String {
     )
 }
 
-/// Path from the page `from` to the page `to` (both relative to `src`), as a Markdown link
-/// target (mdBook turns `.md` into `.html`).
+/// The link from page `from` to page `to` as a Markdown link target (mdBook turns `.md`
+/// into `.html`), percent-encoded.
 pub fn relative(from: &Path, to: &Path) -> String {
-    if from == to {
-        return String::new();
-    }
-    let depth = from.parent().map_or(0, |p| p.components().count());
-    "../".repeat(depth) + &to.to_string_lossy().replace('\\', "/")
+    html::chapter_href(from, to, false)
 }
 
 /// The card that replaces a block. `parent` is the parent's card, if any.
@@ -136,16 +132,17 @@ pub fn card(c: &Card, parent: Option<&Card>, lang: Lang, l: &Labels) -> String {
         }
     }
     let mut meta = Vec::new();
-    if !c.tags.is_empty() {
-        meta.push(format!(
-            "{}: {}",
-            l.tags,
-            c.tags
-                .iter()
-                .map(|t| format!("`{}`", one_line(&t.replace('`', ""))))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
+    // Inline `<code>` rather than backticks: a tag of "`" or " " made an empty code span
+    // that paired up with the next one.
+    let tags: Vec<String> = c
+        .tags
+        .iter()
+        .map(|t| one_line(t))
+        .filter(|t| !t.is_empty())
+        .map(|t| format!("<code>{}</code>", html::text(&t)))
+        .collect();
+    if !tags.is_empty() {
+        meta.push(format!("{}: {}", l.tags, tags.join(", ")));
     }
     if let Some(p) = parent {
         meta.push(format!(

@@ -365,7 +365,24 @@ fn parse_attributes(
             let end = body[i..]
                 .find(char::is_whitespace)
                 .map_or(body.len(), |n| i + n);
-            attrs.id = Some(body[i + 1..end].to_owned());
+            let id = &body[i + 1..end];
+            // The id lands in `href`s and in Markdown link destinations of other renderers:
+            // `{#sae)[pwn](https://evil.example}` would close one link and open another.
+            if id.is_empty()
+                || !id
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+            {
+                diags.push(
+                    Diagnostic::error(format!("glossary id `#{id}` is not a slug"))
+                        .at(at(base + i..base + end))
+                        .help(
+                            "use letters, digits, `-` and `_` only, e.g. `{#sparse-autoencoder}`",
+                        ),
+                );
+                return None;
+            }
+            attrs.id = Some(id.to_owned());
             i = end;
             continue;
         }

@@ -190,7 +190,7 @@ fn link_markup(href: &str, entry: &Entry, html: bool) -> (String, String) {
 
 /// Relative URL of the glossary page from `chapter` (both relative to `src`).
 pub fn glossary_href(chapter: &Path, glossary: &Path, html: bool) -> String {
-    html::page_root(chapter) + &html::page_url(glossary, html)
+    html::chapter_href(chapter, glossary, html)
 }
 
 /// Heading ids as mdBook's HTML renderer assigns them (explicit `{#id}`, else the slug, with

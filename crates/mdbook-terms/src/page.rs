@@ -159,7 +159,7 @@ fn used_in(
             out.push_str("; ");
         }
         let chapter = &chapters[*c];
-        let href = relative(here, chapter.path, style.html);
+        let href = html::chapter_href(here, chapter.path, style.html);
         let href = html::attr(&href);
         let _ = write!(out, "<a href='{href}'>{}</a>", html::text(chapter.name));
         let named: Vec<&(String, String)> = sections
@@ -188,16 +188,6 @@ fn used_in(
         }
         out.push(')');
     }
-}
-
-/// Path from the page `from` to the page `to` (both relative to `src`).
-fn relative(from: &Path, to: &Path, html_out: bool) -> String {
-    let depth = from.parent().map_or(0, |p| p.components().count());
-    let mut href = "../".repeat(depth) + &to.to_string_lossy().replace('\\', "/");
-    if html_out && let Some(stem) = href.strip_suffix(".md") {
-        href = format!("{stem}.html");
-    }
-    href
 }
 
 /// Latin letters first, then Cyrillic, then anything else; alphabetical within a script

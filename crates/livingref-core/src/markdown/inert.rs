@@ -2,11 +2,14 @@
 //!
 //! Such fragments are copied into generated cards and into summary tables on other pages, so
 //! they may keep Markdown's emphasis, code and safe links, but never raw HTML or a link to
-//! `javascript:`. Rather than rendering the fragment (which would hide its words from the
-//! terms plugin), the source is edited in place: raw HTML becomes escaped text, and a link or
-//! image with an unsafe destination becomes its literal, escaped source.
+//! `javascript:`, and never a `{{#…}}` directive that a later plugin would expand inside the
+//! card (a `{{#bibliography}}` in a statement would put the whole bibliography in every
+//! summary table). Rather than rendering the fragment (which would hide its words from the
+//! terms plugin), the source is edited in place: raw HTML becomes escaped text, a link or
+//! image with an unsafe destination becomes its literal, escaped source, and the `{` of each
+//! `{{` outside math becomes a character reference.
 
-use super::{Edit, ParseOptions, pulldown_cmark, splice};
+use super::{Edit, ParseOptions, math_spans, pulldown_cmark, splice};
 use crate::html;
 use pulldown_cmark::{Event, Tag};
 use std::borrow::Cow;
@@ -16,6 +19,16 @@ use std::borrow::Cow;
 pub fn inert<'t>(text: &'t str, markdown: &ParseOptions) -> Cow<'t, str> {
     let mut edits = Vec::new();
     let mut skip_until = 0;
+    // `{{` inside math is TeX (`x^{{2}}`), which mdbook-katex reads raw; it opens no directive.
+    let math = if text.contains("{{") {
+        math_spans(text, &[])
+    } else {
+        Vec::new()
+    };
+    let in_math = |at: usize| {
+        let i = math.partition_point(|r| r.end <= at);
+        math.get(i).is_some_and(|r| r.start <= at)
+    };
     for (event, range) in markdown.parser(text).into_offset_iter() {
         if range.start < skip_until {
             continue;
@@ -30,6 +43,7 @@ pub fn inert<'t>(text: &'t str, markdown: &ParseOptions) -> Cow<'t, str> {
             // A literal `<` is text here, but the string is pasted into other Markdown (a
             // table cell, a link's text) where it could start a tag with what follows; as
             // `&lt;` it renders the same and can start nothing. An escaped `\<` already can't.
+            let first = edits.len();
             for (i, _) in text[range.clone()].match_indices('<') {
                 let at = range.start + i;
                 let backslashes = text[..at].bytes().rev().take_while(|&b| b == b'\\').count();
@@ -37,12 +51,28 @@ pub fn inert<'t>(text: &'t str, markdown: &ParseOptions) -> Cow<'t, str> {
                     edits.push(Edit::replace(at..at + 1, "&lt;"));
                 }
             }
+            for (i, _) in text[range.clone()].match_indices("{{") {
+                let at = range.start + i;
+                if !in_math(at) {
+                    edits.push(Edit::replace(at..at + 1, "&#123;"));
+                }
+            }
+            edits[first..].sort_by_key(|e| e.range.start);
             continue;
         }
         if unsafe_target || matches!(event, Event::Html(_) | Event::InlineHtml(_)) {
-            let literal = html::text(&text[range.clone()])
-                .replace('[', "\\[")
-                .replace(']', "\\]");
+            // `html::text` writes brackets, parentheses and braces as references too, so the
+            // literal can start no link, tag or directive wherever it is pasted. Its line
+            // breaks stay: the rest of the fragment was judged with them (a blank line after
+            // an HTML block keeps an indented line after it a code block).
+            let literal = text[range.clone()]
+                .split('\n')
+                .map(|line| {
+                    let (line, cr) = line.strip_suffix('\r').map_or((line, ""), |l| (l, "\r"));
+                    format!("{}{cr}", html::text(line))
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
             skip_until = range.end;
             edits.push(Edit::replace(range, literal));
         }
@@ -72,18 +102,27 @@ mod tests {
         );
         assert_eq!(
             check("see [x](javascript:alert(1)) and <javascript:alert(2)>"),
-            "see \\[x\\](javascript:alert(1)) and &lt;javascript:alert(2)&gt;"
+            "see &#91;x&#93;&#40;javascript:alert&#40;1&#41;&#41; and &lt;javascript:alert&#40;2&#41;&gt;"
         );
         assert_eq!(
             check("![i](data:text/html,x)"),
-            "!\\[i\\](data:text/html,x)"
+            "&#33;&#91;i&#93;&#40;data:text/html,x&#41;"
         );
         assert_eq!(
             check("<img src=x onerror=alert(1)>"),
-            "&lt;img src=x onerror=alert(1)&gt;"
+            "&lt;img src=x onerror=alert&#40;1&#41;&gt;"
+        );
+        assert_eq!(
+            check("a {{#bibliography}} and $x^{{2}}$"),
+            "a &#123;{#bibliography}} and $x^{{2}}$"
         );
         // Not a tag on its own, but it could become one next to other markup.
         assert_eq!(check("<span title='x"), "&lt;span title='x");
+        assert_eq!(
+            check("<script>x</script>\n\n    [x](javascript:y)"),
+            "&lt;script&gt;x&lt;/script&gt;\n\n    [x](javascript:y)",
+            "the blank line keeps the indented line a code block"
+        );
         assert_eq!(check("a \\< b"), "a \\< b");
         assert_eq!(check("a \\\\<b"), "a \\\\&lt;b");
     }
