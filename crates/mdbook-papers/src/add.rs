@@ -49,6 +49,14 @@ pub fn parse_options(args: &[&str]) -> Result<Options, String> {
             Long("into") => options.into = Some(parser.value().map_err(|e| e.to_string())?.into()),
             Long("keywords") => {
                 let value = text(parser.value().map_err(|e| e.to_string())?)?;
+                // The tags are written inside `keywords = {…}`: a brace or a quote would end
+                // the field early (`a}, title = {pwned`) or leave the entry open and swallow
+                // every entry after it (`sae{`).
+                if let Some(c) = value.chars().find(|c| matches!(c, '{' | '}' | '"' | '\\')) {
+                    return Err(format!(
+                        "`--keywords` cannot hold `{c}`: write tags separated by commas, e.g. --keywords \"sae, circuits\""
+                    ));
+                }
                 options.keywords = Some(
                     value
                         .split([',', ';'])
@@ -123,6 +131,16 @@ pub fn run(
         diags.push(*d);
         2u8
     })?;
+    // Held until `run` returns: the bibliography is read, compared and written under it, so
+    // two `add`s at once queue up instead of each writing what it read before the other.
+    let _lock = if options.dry_run {
+        None
+    } else {
+        Some(lock(&book.target).map_err(|d| {
+            diags.push(*d);
+            2u8
+        })?)
+    };
     let mut existing_diags = Diagnostics::new();
     let existing = bib::load(
         &book.files,
@@ -154,7 +172,10 @@ pub fn run(
         index.insert(&Identity::of(paper), n);
     }
     let mut taken: BTreeSet<String> = existing.keys().map(str::to_lowercase).collect();
-    let mut added: Vec<(String, &Paper)> = Vec::new(); // (text, input paper)
+    let mut added: Vec<(Written, &Paper)> = Vec::new();
+    // Each input key that is written under another name: a new key, or the key of the entry
+    // already in the bibliography. Other input entries that link to it follow.
+    let mut renamed: BTreeMap<String, String> = BTreeMap::new();
     let mut updates: BTreeMap<PathBuf, Vec<(std::ops::Range<usize>, String)>> = BTreeMap::new();
     let mut report = Report::default();
     for paper in &incoming.papers {
@@ -163,6 +184,14 @@ pub fn run(
         };
         let identity = Identity::of(paper);
         if let Some((n, same)) = index.find(&identity) {
+            let kept = existing.papers.get(n).map(|p| p.key.clone()).or_else(|| {
+                added
+                    .get(n - existing.papers.len())
+                    .map(|(w, _)| w.key.clone())
+            });
+            if let Some(kept) = kept.filter(|k| *k != written.key) {
+                renamed.entry(written.key.to_lowercase()).or_insert(kept);
+            }
             match existing.papers.get(n) {
                 Some(earlier) if options.update => {
                     let fields = normalize::normalize(&written, paper, &earlier.key, None);
@@ -222,11 +251,22 @@ pub fn run(
         }
         let key = normalize::unique_key(&normalize::key_for(paper), |k| taken.contains(k));
         taken.insert(key.to_lowercase());
+        if key != written.key {
+            renamed.insert(written.key.to_lowercase(), key.clone());
+        }
         let fields = normalize::normalize(&written, paper, &key, options.keywords.as_deref());
         check_tags(&fields, &vocabulary, paper, diags);
         index.insert(&identity, existing.papers.len() + added.len());
-        added.push((normalize::to_bibtex(&fields), paper));
+        added.push((fields, paper));
     }
+    let added: Vec<(String, &Paper)> = added
+        .into_iter()
+        .map(|(mut fields, paper)| {
+            normalize::follow_renames(&mut fields, &renamed);
+            (normalize::to_bibtex(&fields), paper)
+        })
+        .collect();
+    read_back(&added, diags)?;
 
     let target = book.target.clone();
     let shown_target = book.shown(&target);
@@ -512,12 +552,103 @@ fn write(
                 text.push_str(newline);
             }
         }
-        if let Some(parent) = file.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(|e| io_error(&file, e))?;
-        }
-        std::fs::write(&file, text).map_err(|e| io_error(&file, e))?;
+        replace(&file, &text).map_err(|e| io_error(&file, e))?;
     }
     Ok(())
+}
+
+/// Writes `text` as the new content of `file` all at once: into a temporary file beside the
+/// real one (a symlink is followed, so the link stays), which then takes its place. A reader
+/// such as a running `mdbook serve` sees the old file or the new one, never half of one, and
+/// a failed write leaves the old bytes where they were.
+fn replace(file: &Path, text: &str) -> std::io::Result<()> {
+    let real = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf());
+    let dir = match real.parent().filter(|p| !p.as_os_str().is_empty()) {
+        Some(dir) => dir.to_path_buf(),
+        None => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&dir)?;
+    let permissions = match std::fs::metadata(&real) {
+        Ok(meta) => {
+            // Writing in place would fail on a file we may not write; so must this.
+            std::fs::OpenOptions::new().append(true).open(&real)?;
+            Some(meta.permissions())
+        }
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => None,
+        Err(err) => return Err(err),
+    };
+    let mut temp = tempfile::NamedTempFile::new_in(&dir)?;
+    std::io::Write::write_all(&mut temp, text.as_bytes())?;
+    temp.as_file().sync_all()?;
+    if let Some(permissions) = permissions {
+        temp.as_file().set_permissions(permissions)?;
+    }
+    temp.persist(&real).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// An exclusive lock for changing `target`, held while the value lives. It is taken on the
+/// folder that holds the file (on Unix) rather than on the file, because [`replace`] puts a
+/// new file in the old one's place: a lock on the old file would not stop a later `add` from
+/// locking the new one. Elsewhere a `.lock` file beside the target serves.
+fn lock(target: &Path) -> Result<std::fs::File, Box<Diagnostic>> {
+    let real = std::fs::canonicalize(target).unwrap_or_else(|_| target.to_path_buf());
+    let dir = match real.parent().filter(|p| !p.as_os_str().is_empty()) {
+        Some(dir) => dir.to_path_buf(),
+        None => PathBuf::from("."),
+    };
+    let fail = |err: std::io::Error| {
+        Box::new(Diagnostic::error(format!(
+            "cannot lock `{}` for writing: {err}",
+            dir.display()
+        )))
+    };
+    #[cfg(unix)]
+    let file = std::fs::File::open(&dir).map_err(fail)?;
+    #[cfg(not(unix))]
+    let file = {
+        let mut name = real.file_name().unwrap_or_default().to_os_string();
+        name.push(".lock");
+        std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(dir.join(name))
+            .map_err(fail)?
+    };
+    file.lock().map_err(fail)?;
+    Ok(file)
+}
+
+/// What `add` is about to append must read back as exactly those entries: the same keys, in
+/// order, with the same fields. The last guard against input that would leave an entry open
+/// or smuggle in a field.
+fn read_back(added: &[(String, &Paper)], diags: &mut Diagnostics) -> Result<(), u8> {
+    if added.is_empty() {
+        return Ok(());
+    }
+    let shape = |text: &str| {
+        Written::read(text).map(|w| {
+            let names: Vec<String> = w.fields.into_iter().map(|(n, _)| n).collect();
+            (w.key, names)
+        })
+    };
+    let intended: Vec<_> = added.iter().map(|(t, _)| shape(t)).collect();
+    let text: String = added.iter().map(|(t, _)| format!("{t}\n\n")).collect();
+    let mut back_diags = Diagnostics::new();
+    let back = bib::parse(
+        vec![(PathBuf::from("<new entries>"), text)],
+        &mut back_diags,
+    );
+    let got: Vec<_> = back.papers.iter().map(|p| shape(&p.bibtex)).collect();
+    if back_diags.is_empty() && intended == got {
+        return Ok(());
+    }
+    diags.push(
+        Diagnostic::error("nothing was added: the new entries would not read back as written")
+            .help("check the input for unbalanced braces or quotes"),
+    );
+    Err(1)
 }
 
 /// The input: each FILE, or stdin when there is none (or for `-`).

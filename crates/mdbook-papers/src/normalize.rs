@@ -126,6 +126,42 @@ pub fn normalize(
     out
 }
 
+/// Fields that name other entries by key. When `add` writes an input entry under a new key
+/// (or finds it already in the bibliography under another), the entries of the same input
+/// that point at it must follow, or a child would lose its parent's fields.
+const LINK_FIELDS: &[&str] = &["crossref", "xdata", "xref", "ids", "related"];
+
+/// Rewrites the keys in `entry`'s link fields that `renamed` (lower-case old key → new key)
+/// maps.
+pub fn follow_renames(entry: &mut Written, renamed: &std::collections::BTreeMap<String, String>) {
+    if renamed.is_empty() {
+        return;
+    }
+    for (name, value) in &mut entry.fields {
+        if !LINK_FIELDS.contains(&name.as_str()) {
+            continue;
+        }
+        let inner = value.trim();
+        let (open, body, close) = match (inner.chars().next(), inner.chars().last()) {
+            (Some('{'), Some('}')) | (Some('"'), Some('"')) if inner.len() >= 2 => (
+                &inner[..1],
+                &inner[1..inner.len() - 1],
+                &inner[inner.len() - 1..],
+            ),
+            _ => ("", inner, ""),
+        };
+        let keys: Vec<&str> = body.split(',').map(str::trim).collect();
+        if !keys.iter().any(|k| renamed.contains_key(&k.to_lowercase())) {
+            continue;
+        }
+        let keys: Vec<&str> = keys
+            .into_iter()
+            .map(|k| renamed.get(&k.to_lowercase()).map_or(k, String::as_str))
+            .collect();
+        *value = format!("{open}{}{close}", keys.join(", "));
+    }
+}
+
 /// The entry as BibTeX text (no trailing newline).
 pub fn to_bibtex(entry: &Written) -> String {
     let width = entry
