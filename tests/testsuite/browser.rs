@@ -294,10 +294,13 @@ impl Browser {
         );
     }
 
-    /// The viewport centre of the first element matching `selector`.
+    /// Scrolls the first element matching `selector` into view, as a reader would before
+    /// pointing at it, and returns its centre in the viewport.
     pub(crate) fn center(&mut self, selector: &str) -> (f64, f64) {
         let v = self.eval(&format!(
-            "(() => {{ const r = document.querySelector({selector:?}).getBoundingClientRect(); \
+            "(() => {{ const e = document.querySelector({selector:?}); \
+             e.scrollIntoView({{block: 'center', behavior: 'instant'}}); \
+             const r = e.getBoundingClientRect(); \
              return [r.x + r.width / 2, r.y + r.height / 2]; }})()"
         ));
         (v[0].as_f64().unwrap(), v[1].as_f64().unwrap())

@@ -167,8 +167,10 @@ fn flagship_builds_without_warnings() {
     // write(2) per hand-over (see `livingref_core::html`). The few left come from definitions
     // written in Markdown and rendered by pulldown-cmark (5 when this was written; with `"`
     // the book's links, citations and references had thousands).
+    // Counted as what the plugins add: figures and math blocks written in the chapters as raw
+    // HTML keep their own quotes.
     assert!(
-        after < 20,
+        after.saturating_sub(before) < 20,
         "double-quoted attributes: {before} in the sources, {after} after the plugins"
     );
     for (name, diags) in [
@@ -194,7 +196,7 @@ fn flagship_works_in_a_real_browser() {
 
     // A hypothesis-table row links to its card, on the same page.
     b.open(&format!("{}/hypotheses.html", server.origin));
-    let row = "main table a[href$='#superposition']";
+    let row = "main table a[href='#superposition']";
     assert_eq!(
         b.eval(&format!(
             "document.querySelector({row:?}).closest('tr') !== null"

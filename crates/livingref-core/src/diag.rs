@@ -41,9 +41,19 @@ pub struct Location {
     pub col: usize,
     /// How many characters to underline (at least one caret is drawn when a line is known).
     pub width: usize,
-    /// The offending line, if the text is known, printed under the location with carets.
+    /// The offending line, if the text is known, printed under the location with carets. A
+    /// long line is cut to a window around the problem (see [`Location::in_text`]).
     pub source_line: Option<String>,
+    /// The caret's column within `source_line` (`col` unless the line was cut).
+    pub shown_col: usize,
 }
+
+/// Characters of a long line kept before and after the start of a problem. A one-line `.bib`
+/// file or a minified chapter has lines of megabytes: quoting them whole made 10,000
+/// diagnostics on one 400 KB line hold 3.7 GB, and drew a caret past column 65,535, where
+/// `format!`'s padding panics.
+const CONTEXT_BEFORE: usize = 40;
+const CONTEXT_AFTER: usize = 80;
 
 impl Location {
     /// A whole file, no position (e.g. a missing file or a setting from the environment).
@@ -54,6 +64,7 @@ impl Location {
             col: 0,
             width: 0,
             source_line: None,
+            shown_col: 0,
         }
     }
 
@@ -69,14 +80,53 @@ impl Location {
             // A multi-line span is underlined to the end of its first line.
             (line_text.chars().count() + 1).saturating_sub(start.col)
         };
+        let (excerpt, shown_col, width) = excerpt(line_text, start.col, width.max(1));
         Location {
             file: file.into(),
             line: start.line,
             col: start.col,
-            width: width.max(1),
-            source_line: Some(line_text.to_owned()),
+            width,
+            source_line: Some(excerpt),
+            shown_col,
         }
     }
+}
+
+impl Location {
+    /// Column `col` (1-based, in characters) of line `line`, whose text is `line_text`.
+    pub fn at_line(file: impl Into<PathBuf>, line: usize, col: usize, line_text: &str) -> Self {
+        let (excerpt, shown_col, width) = excerpt(line_text, col, 1);
+        Location {
+            file: file.into(),
+            line,
+            col,
+            width,
+            source_line: Some(excerpt),
+            shown_col,
+        }
+    }
+}
+
+/// `line` cut to a window around column `col` (1-based, in characters) when it is long, with
+/// `…` where it was cut: (text, the caret's column in it, the caret width that fits).
+fn excerpt(line: &str, col: usize, width: usize) -> (String, usize, usize) {
+    let len = line.chars().count();
+    if len <= CONTEXT_BEFORE + CONTEXT_AFTER {
+        return (line.to_owned(), col, width);
+    }
+    let first = col.saturating_sub(1).saturating_sub(CONTEXT_BEFORE);
+    let last = (col.saturating_sub(1) + CONTEXT_AFTER).min(len);
+    let mut out = String::new();
+    if first > 0 {
+        out.push('…');
+    }
+    out.extend(line.chars().skip(first).take(last - first));
+    if last < len {
+        out.push('…');
+    }
+    let shown_col = col - first + usize::from(first > 0);
+    let room = (last + 1).saturating_sub(col).max(1);
+    (out, shown_col, width.min(room))
 }
 
 impl fmt::Display for Location {
@@ -232,14 +282,11 @@ fn render_location(
         .collect();
     let _ = writeln!(out, "{:gutter$} {blue}|{reset}", "");
     let _ = writeln!(out, "{blue}{:>gutter$} |{reset} {shown}", loc.line);
-    let pad = loc.col.saturating_sub(1);
+    // Padding by `repeat`, not `{:pad$}`: format widths above 65,535 panic.
+    let pad = " ".repeat(loc.shown_col.saturating_sub(1));
     let carets = "^".repeat(loc.width.max(1));
     let note = note.map(|n| format!(" {n}")).unwrap_or_default();
-    let _ = writeln!(
-        out,
-        "{:gutter$} {blue}|{reset} {:pad$}{carets}{note}",
-        "", ""
-    );
+    let _ = writeln!(out, "{:gutter$} {blue}|{reset} {pad}{carets}{note}", "");
 }
 
 /// Terminal styling for rendered diagnostics: ANSI colours or none.

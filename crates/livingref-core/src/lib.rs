@@ -25,6 +25,7 @@ pub mod config;
 pub mod diag;
 pub mod html;
 pub mod i18n;
+pub mod input;
 pub mod markdown;
 pub mod parallel;
 pub mod pipeline;

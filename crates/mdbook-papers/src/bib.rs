@@ -62,7 +62,17 @@ pub fn load(
     for file in files {
         let path = root.join(file);
         let shown = display(&path);
-        match std::fs::read(&path) {
+        if livingref_core::input::outside(root, &path) {
+            diags.push(
+                Diagnostic::warning(format!(
+                    "bibliography `{}` is outside the book's folder",
+                    shown.display()
+                ))
+                .at(Location::file("book.toml"))
+                .help("keep the .bib files inside the book, so a clone of it builds the same"),
+            );
+        }
+        match livingref_core::input::read_regular(&path) {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => texts.push((shown, text)),
                 Err(err) => diags.push(
@@ -197,6 +207,10 @@ fn entry_by_entry(texts: Vec<(PathBuf, String)>, diags: &mut Diagnostics) -> Bib
                             MacroTrouble::TooDeep(name) => {
                                 (name, "expands through too many other macros")
                             }
+                            MacroTrouble::TooLong(name) => (
+                                name,
+                                "expands to more than 4,096 characters (macros that repeat each other grow exponentially)",
+                            ),
                         };
                         let defined = biblatex::RawBibliography::parse(source)
                             .ok()
@@ -356,6 +370,35 @@ fn entry_by_entry(texts: Vec<(PathBuf, String)>, diags: &mut Diagnostics) -> Bib
             }
         }
         sources.push((shown, text));
+    }
+
+    // A parent that no entry is (or is an alias of) leaves the child without the fields it
+    // meant to inherit: it renders with no venue and "n.d.". Warn at the field.
+    let names: HashSet<&str> = graph
+        .iter()
+        .flat_map(|(key, links)| {
+            std::iter::once(key.as_str()).chain(links.aliases.iter().map(String::as_str))
+        })
+        .collect();
+    for (n, (key, links)) in graph.iter().enumerate() {
+        for parent in links.parents.iter().filter(|p| !names.contains(p.as_str())) {
+            let (file, range, _) = &good[n];
+            let (shown, text) = &sources[*file];
+            let block = &text[range.clone()];
+            let field = block
+                .to_ascii_lowercase()
+                .find("crossref")
+                .or_else(|| block.to_ascii_lowercase().find("xdata"))
+                .unwrap_or(0);
+            let at = range.start + field;
+            diags.push(
+                Diagnostic::warning(format!(
+                    "{key}: `crossref` points to `{parent}`, which is not in the bibliography"
+                ))
+                .at(Location::in_text(shown, &LineIndex::new(text), at..at + 1))
+                .help("add the parent entry, or fix the key it names"),
+            );
+        }
     }
 
     // Entries biblatex could not resolve (it would overflow its stack): report and drop them.
@@ -607,7 +650,14 @@ enum MacroTrouble {
     Cycle(String),
     /// It is more than [`MAX_MACRO_CHAIN`] expansions deep.
     TooDeep(String),
+    /// It expands to more than [`MAX_MACRO_LEN`] characters.
+    TooLong(String),
 }
+
+/// Longest expansion of one `@string` macro that is accepted. `s1 = s0 # s0`, `s2 = s1 # s1`,
+/// … doubles with every line: 26 lines made a 268 MB page in 20 s. A real macro is a journal
+/// or conference name, well under this.
+const MAX_MACRO_LEN: usize = 4096;
 
 /// A macro of the `@string` blocks `strings` that biblatex could not expand. The macros are
 /// read with biblatex's own raw parser, a later definition replacing an earlier one as
@@ -615,6 +665,24 @@ enum MacroTrouble {
 /// does not parse: that is reported where it is written).
 fn unresolvable_macro(strings: &str) -> Option<MacroTrouble> {
     let raw = biblatex::RawBibliography::parse(strings).ok()?;
+    // Characters of text each macro holds itself, besides the macros it uses.
+    let own: HashMap<&str, usize> = raw
+        .abbreviations
+        .iter()
+        .map(|pair| {
+            let text = pair
+                .value
+                .v
+                .iter()
+                .map(|chunk| match chunk.v {
+                    biblatex::RawChunk::Normal(text) => text.len(),
+                    biblatex::RawChunk::Abbreviation(_) => 0,
+                })
+                .sum();
+            (pair.key.v, text)
+        })
+        .collect();
+    let mut length: HashMap<&str, usize> = HashMap::new();
     let uses: HashMap<&str, Vec<&str>> = raw
         .abbreviations
         .iter()
@@ -648,6 +716,16 @@ fn unresolvable_macro(strings: &str) -> Option<MacroTrouble> {
                 if deepest > MAX_MACRO_CHAIN {
                     return Some(MacroTrouble::TooDeep(name.to_owned()));
                 }
+                // A name that is no macro here (a month, or undefined) expands to itself.
+                let total = inner
+                    .iter()
+                    .fold(own.get(name).copied().unwrap_or(0), |sum, n| {
+                        sum.saturating_add(length.get(n).copied().unwrap_or(n.len()))
+                    });
+                if total > MAX_MACRO_LEN {
+                    return Some(MacroTrouble::TooLong(name.to_owned()));
+                }
+                length.insert(name, total);
                 depth.insert(name, Some(deepest));
                 continue;
             }

@@ -26,6 +26,8 @@ pub struct Context<'a> {
     pub html: bool,
     pub parse: ParseOptions,
     pub rendered: Rendered,
+    /// "Did you mean" for unknown citation keys.
+    pub suggest: livingref_core::config::Suggestions<'a>,
     /// For each paper (by index) that a bibliography page lists: that page's URL from the
     /// book root. Compact references link there (see [`full_entries`]).
     pub full_entries: HashMap<usize, String>,
@@ -249,8 +251,7 @@ pub fn process(
                         item.key
                     ))
                     .at(at(citation.range.clone()));
-                    if let Some(near) = nearest(&item.key, cx.bib.keys().collect::<Vec<_>>().iter())
-                    {
+                    if let Some(near) = cx.suggest.nearest(&item.key) {
                         d = d.help(format!("did you mean `{near}`?"));
                     } else {
                         d = d.help(
@@ -590,9 +591,12 @@ fn render_citation(
             out
         })
         .collect();
+    // Brackets and parentheses as references: a literal `[1]` pairs with what the author
+    // wrote next (`{{#cite k}}(Fig. 2)` became a link, `{{#cite k}}: https://…` at the start
+    // of a line a link reference definition that vanished).
     if numeric {
-        format!("[{}]", parts.join(", "))
+        format!("&#91;{}&#93;", parts.join(", "))
     } else {
-        format!("({})", parts.join("; "))
+        format!("&#40;{}&#41;", parts.join("; "))
     }
 }

@@ -140,6 +140,7 @@ impl Plugin for Papers {
             html: run.ctx.renderer == "html",
             parse: run.markdown,
             rendered: chapter::Rendered::new(&bibliography),
+            suggest: livingref_core::config::Suggestions::new(bibliography.keys()),
             full_entries: chapter::full_entries(
                 book.chapters()
                     .filter_map(|c| Some((c.path.as_deref()?, c.content.as_str()))),

@@ -12,13 +12,12 @@ use std::collections::HashSet;
 
 /// Where an entry starts, for diagnostics.
 pub fn location(paper: &Paper) -> Location {
-    Location {
-        file: paper.file.clone(),
-        line: paper.line,
-        col: 1,
-        width: 1,
-        source_line: paper.bibtex.lines().next().map(str::to_owned),
-    }
+    Location::at_line(
+        paper.file.clone(),
+        paper.line,
+        1,
+        paper.bibtex.lines().next().unwrap_or_default(),
+    )
 }
 
 /// Entries that are the same paper as an earlier one by DOI, arXiv id or title (duplicate keys
