@@ -2,7 +2,7 @@
 //! the documented exit code, within seconds. Never a panic, a hang, or live HTML from data.
 //! The table of cases is mirrored in the flagship's "How this book works" chapter.
 
-use crate::support::{Mode, binary, chapters, load, preprocess};
+use crate::support::{Mode, binary, chapters, load, preprocess, rewrite};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -306,6 +306,156 @@ fn every_hostile_input_gets_its_diagnostic_and_exit_code() {
             "cannot read chapter `chapter.md`",
         ),
         (
+            "a glossary id that is not a slug",
+            "terms",
+            |r| {
+                std::fs::write(
+                    r.join("src/glossary.md"),
+                    "# Glossary\n\nFeature {#sae)[pwn](https://evil.example}\n: A property.\n",
+                )
+                .unwrap()
+            },
+            1,
+            "glossary id `#sae)[pwn](https://evil.example` is not a slug",
+        ),
+        (
+            "bibliography = /dev/zero",
+            "papers",
+            |r| rewrite(&r.join("book.toml"), "\"refs.bib\"", "\"/dev/zero\""),
+            1,
+            "it is not a regular file",
+        ),
+        (
+            "bibliography is a FIFO",
+            "papers",
+            |r| {
+                std::fs::remove_file(r.join("refs.bib")).unwrap();
+                let made = Command::new("mkfifo").arg(r.join("refs.bib")).status();
+                assert!(made.unwrap().success(), "mkfifo");
+            },
+            1,
+            "it is not a regular file",
+        ),
+        (
+            "bibliography outside the book",
+            "papers",
+            |r| {
+                let name = format!("{}-outside.bib", r.file_name().unwrap().to_string_lossy());
+                std::fs::copy(r.join("refs.bib"), r.parent().unwrap().join(&name)).unwrap();
+                rewrite(
+                    &r.join("book.toml"),
+                    "\"refs.bib\"",
+                    &format!("\"../{name}\""),
+                );
+            },
+            0,
+            "is outside the book's folder",
+        ),
+        (
+            "an unknown citation past column 65,535",
+            "papers",
+            |r| {
+                append(
+                    &r.join("src/chapter.md"),
+                    &format!("\n{} [@nosuchkey]\n", "word ".repeat(14_000)),
+                )
+            },
+            0,
+            "citation key `nosuchkey` is not in the bibliography",
+        ),
+        (
+            "a broken entry in a one-line .bib past column 65,535",
+            "papers",
+            |r| {
+                append(
+                    &r.join("refs.bib"),
+                    &format!(
+                        "{}@article{{bad, title = {{x}} year = 2020}}\n",
+                        "@misc{pad, title = {P}, year = 2020, keywords = {x}} ".repeat(1_500)
+                    ),
+                )
+            },
+            0,
+            "bad: ",
+        ),
+        (
+            "@string macros that double each other",
+            "papers",
+            |r| {
+                let mut bomb = String::from("@string{s0 = \"xxxxxxxxxxxxxxxx\"}\n");
+                for i in 1..26 {
+                    bomb.push_str(&format!("@string{{s{i} = s{} # s{}}}\n", i - 1, i - 1));
+                }
+                bomb.push_str("@misc{boom, title = s25, year = 2024, keywords = {x}}\n");
+                append(&r.join("refs.bib"), &bomb);
+            },
+            0,
+            "expands to more than 4,096 characters",
+        ),
+        (
+            "crossref to a key no entry has",
+            "papers",
+            |r| {
+                append(
+                    &r.join("refs.bib"),
+                    "@inproceedings{child, title = {C}, year = 2024, crossref = {nosuchparent}, keywords = {x}}\n",
+                )
+            },
+            0,
+            "child: `crossref` points to `nosuchparent`, which is not in the bibliography",
+        ),
+        (
+            "a parent cycle through 10,000 cards",
+            "hypotheses",
+            |r| {
+                let n = 10_000;
+                let cards: String = (0..n)
+                    .map(|i| {
+                        format!(
+                            "```hypothesis\nid = \"c{i}\"\ntitle = \"C\"\nstatement = \"S.\"\nstatus = \"open\"\nparent = \"c{}\"\n```\n\n",
+                            (i + 1) % n
+                        )
+                    })
+                    .collect();
+                append(&r.join("src/chapter.md"), &cards);
+            },
+            1,
+            "`parent` cycle: c0 → c1 → c2",
+        ),
+        (
+            "10,000 evidence items on one 400 KB line",
+            "hypotheses",
+            |r| {
+                let items = "{ cite = \"nosuch\", stance = \"supports\" }, ".repeat(10_000);
+                append(
+                    &r.join("src/chapter.md"),
+                    &format!(
+                        "\n```hypothesis\nid = \"wide\"\ntitle = \"W\"\nstatement = \"S.\"\nstatus = \"open\"\nevidence = [{items}]\n```\n"
+                    ),
+                );
+            },
+            1,
+            "`nosuch` is not in the bibliography",
+        ),
+        (
+            "8,000 unknown citation keys against 50,000 entries",
+            "papers",
+            |r| {
+                let entries: String = (0..50_000)
+                    .map(|i| {
+                        format!(
+                            "@misc{{entry{i}, title = {{T{i}}}, year = 2020, keywords = {{x}}}}\n"
+                        )
+                    })
+                    .collect();
+                append(&r.join("refs.bib"), &entries);
+                let cites: String = (0..8_000).map(|i| format!("[@unknown{i}x] ")).collect();
+                append(&r.join("src/chapter.md"), &format!("\n{cites}\n"));
+            },
+            0,
+            "citation key `unknown0x` is not in the bibliography",
+        ),
+        (
             "missing glossary",
             "terms",
             |r| std::fs::write(r.join("src/SUMMARY.md"), "- [Chapter](chapter.md)\n").unwrap(),
@@ -396,5 +546,142 @@ fn script_and_javascript_in_every_field_stay_inert() {
     assert!(
         all.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
         "{all}"
+    );
+}
+
+/// #15's script injections, judged on the pages a reader's browser parses: Markdown in
+/// BibTeX fields, aliases, chapter names and headings; chapter files whose names look like
+/// URLs; directives inside card text; Markdown in a directive's title.
+#[test]
+fn data_reaches_no_page_as_markup() {
+    use crate::judge::{live_markup, pages, select, text_of};
+    let dir = book();
+    let r = dir.path();
+    std::fs::write(
+        r.join("refs.bib"),
+        "@misc{good, title = {Good}, author = {A, B}, year = 2024, keywords = {x}}\n\
+         @misc{md1, title = {T1}, author = {{[x](javascript:alert(1))}}, year = 2023, keywords = {x}}\n\
+         @misc{md2, title = {{![x](https://evil.example/pixel.png)}}, year = 2022, keywords = {x}}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        r.join("src/glossary.md"),
+        "# Glossary\n\nFeature {aliases=\"[al](javascript:alert(2)); ![i](https://evil.example/a.png)\"}\n: A property.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        r.join("src/SUMMARY.md"),
+        "- [Chapter](chapter.md)\n\
+         - [\\[click me\\](javascript:alert(3))](evil.md)\n\
+         - [Spaced](<my chapter.md>)\n\
+         - [Scheme](javascript:alert%28document.domain%29%252F%252F.md)\n\
+         - [Glossary](glossary.md)\n",
+    )
+    .unwrap();
+    let card = |id: &str| {
+        format!(
+            "```hypothesis\nid = \"{id}\"\ntitle = \"Card {id}\"\n\
+             statement = \"See {{{{#bibliography}}}} and {{{{#recent-papers}}}}.\"\nstatus = \"open\"\n```\n"
+        )
+    };
+    std::fs::write(
+        r.join("src/chapter.md"),
+        format!(
+            "# Chapter\n\nA feature, cited [@good], [@md1] and [@md2].\n\n\
+             ## \\[click me\\](javascript:alert(4))\n\nA feature again.\n\n\
+             ## Heading ![i](https://evil.example/h.png) image\n\nOne more feature.\n\n\
+             {}\n{{{{#recent-papers title=\"[t](javascript:alert(5)) ![i](https://evil.example/t.png)\"}}}}\n\n\
+             {{{{#hypotheses}}}}\n",
+            card("h1")
+        ),
+    )
+    .unwrap();
+    for (file, id) in [
+        ("evil.md", "h2"),
+        ("my chapter.md", "h3"),
+        ("javascript:alert(document.domain)%2F%2F.md", "h4"),
+    ] {
+        std::fs::write(
+            r.join("src").join(file),
+            format!("# Page {id}\n\nA feature here.\n\n{}", card(id)),
+        )
+        .unwrap();
+    }
+    // What mdBook itself makes of the author's own Markdown (an image in a heading, a
+    // sidebar link to a chapter named like a URL) is the baseline: the same book without the
+    // plugins. The plugins must add nothing to it.
+    let plain = tempfile::tempdir().unwrap();
+    crate::support::copy_dir(r, plain.path());
+    std::fs::write(
+        plain.path().join("book.toml"),
+        "[book]\ntitle = \"Hostile\"\n",
+    )
+    .unwrap();
+    load(plain.path(), Mode::Binaries).build().unwrap();
+    let mut baseline: Vec<String> = pages(&plain.path().join("book"))
+        .iter()
+        .flat_map(|(page, doc)| live_markup(page, doc))
+        .collect();
+    load(r, Mode::Binaries).build().unwrap();
+    let out = r.join("book");
+    let pages = pages(&out);
+    assert!(
+        pages.len() >= 5,
+        "{:?}",
+        pages.iter().map(|p| &p.0).collect::<Vec<_>>()
+    );
+    let mut found = Vec::new();
+    for (page, doc) in &pages {
+        for problem in live_markup(page, doc) {
+            match baseline.iter().position(|b| *b == problem) {
+                Some(i) => {
+                    baseline.swap_remove(i);
+                }
+                None => found.push(problem),
+            }
+        }
+        // Every link between pages leads to a page that exists.
+        for a in select(doc, "main a[href]") {
+            let href = a.value().attr("href").unwrap();
+            let path = href.split('#').next().unwrap();
+            if path.is_empty() || path.contains("://") || path.starts_with("mailto:") {
+                continue;
+            }
+            let target = page
+                .parent()
+                .unwrap()
+                .join(crate::support::percent_decode(path));
+            if !out.join(&target).exists() {
+                found.push(format!(
+                    "{}: link to a missing page {href:?}",
+                    page.display()
+                ));
+            }
+        }
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
+    let (_, chapter) = pages
+        .iter()
+        .find(|(p, _)| p.ends_with("chapter.html"))
+        .unwrap();
+    // The directives in card text stay text; nothing expanded them.
+    assert!(select(chapter, "ol.papers-bibliography").is_empty());
+    assert!(
+        text_of(chapter, "#h1").contains("{{#bibliography}}"),
+        "{}",
+        text_of(chapter, "#h1")
+    );
+    // The data is shown as the text it is.
+    let main = text_of(chapter, "main");
+    assert!(main.contains("[x](javascript:alert(1))"), "{main}");
+    assert!(main.contains("[t](javascript:alert(5))"), "{main}");
+    let (_, glossary) = pages
+        .iter()
+        .find(|(p, _)| p.ends_with("glossary.html"))
+        .unwrap();
+    assert!(
+        text_of(glossary, "main").contains("[al](javascript:alert(2))"),
+        "{}",
+        text_of(glossary, "main")
     );
 }

@@ -12,6 +12,7 @@ mod examples;
 mod flagship;
 mod hostile;
 mod hypotheses;
+mod judge;
 mod maintainer;
 mod papers;
 mod passthrough;

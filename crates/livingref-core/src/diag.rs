@@ -72,15 +72,21 @@ impl Location {
     /// past the end are clamped, so a wrong span degrades the message, never the process.
     pub fn in_text(file: impl Into<PathBuf>, index: &LineIndex<'_>, range: Range<usize>) -> Self {
         let start = index.line_col(range.start);
-        let end = index.line_col(range.end.max(range.start));
-        let line_text = index.line_text(start.line);
-        let width = if end.line == start.line {
-            end.col.saturating_sub(start.col)
+        let (line_text, at) = index.line_text_at(range.start);
+        let width = if range.end > range.start {
+            // Underlined to the end of the span or of its first line, and never further than
+            // the excerpt shows: counting a whole long line per diagnostic made 10,000
+            // diagnostics on one line quadratic.
+            let end = range
+                .end
+                .min(index.line_end(start.line))
+                .max(range.start + 1);
+            let span = index.text().get(range.start..end).unwrap_or_default();
+            span.chars().take(CONTEXT_AFTER + 1).count()
         } else {
-            // A multi-line span is underlined to the end of its first line.
-            (line_text.chars().count() + 1).saturating_sub(start.col)
+            1
         };
-        let (excerpt, shown_col, width) = excerpt(line_text, start.col, width.max(1));
+        let (excerpt, shown_col, width) = excerpt(line_text, at, start.col, width.max(1));
         Location {
             file: file.into(),
             line: start.line,
@@ -90,12 +96,14 @@ impl Location {
             shown_col,
         }
     }
-}
 
-impl Location {
     /// Column `col` (1-based, in characters) of line `line`, whose text is `line_text`.
     pub fn at_line(file: impl Into<PathBuf>, line: usize, col: usize, line_text: &str) -> Self {
-        let (excerpt, shown_col, width) = excerpt(line_text, col, 1);
+        let at = line_text
+            .char_indices()
+            .nth(col.saturating_sub(1))
+            .map_or(line_text.len(), |(i, _)| i);
+        let (excerpt, shown_col, width) = excerpt(line_text, at, col, 1);
         Location {
             file: file.into(),
             line,
@@ -107,25 +115,33 @@ impl Location {
     }
 }
 
-/// `line` cut to a window around column `col` (1-based, in characters) when it is long, with
-/// `…` where it was cut: (text, the caret's column in it, the caret width that fits).
-fn excerpt(line: &str, col: usize, width: usize) -> (String, usize, usize) {
-    let len = line.chars().count();
-    if len <= CONTEXT_BEFORE + CONTEXT_AFTER {
+/// `line` cut to a window around byte `at` (column `col`) when it is long, with `…` where it
+/// was cut: (text, the caret's column in it, the caret width that fits). Work is bounded by
+/// the window, not the line.
+fn excerpt(line: &str, at: usize, col: usize, width: usize) -> (String, usize, usize) {
+    if line.len() <= CONTEXT_BEFORE + CONTEXT_AFTER {
         return (line.to_owned(), col, width);
     }
-    let first = col.saturating_sub(1).saturating_sub(CONTEXT_BEFORE);
-    let last = (col.saturating_sub(1) + CONTEXT_AFTER).min(len);
+    let at = crate::span::floor_char_boundary(line, at);
+    let first = line[..at]
+        .char_indices()
+        .rev()
+        .nth(CONTEXT_BEFORE - 1)
+        .map_or(0, |(i, _)| i);
+    let last = line[at..]
+        .char_indices()
+        .nth(CONTEXT_AFTER)
+        .map_or(line.len(), |(i, _)| at + i);
     let mut out = String::new();
     if first > 0 {
         out.push('…');
     }
-    out.extend(line.chars().skip(first).take(last - first));
-    if last < len {
+    out.push_str(&line[first..last]);
+    if last < line.len() {
         out.push('…');
     }
-    let shown_col = col - first + usize::from(first > 0);
-    let room = (last + 1).saturating_sub(col).max(1);
+    let shown_col = line[first..at].chars().count() + 1 + usize::from(first > 0);
+    let room = line[at..last].chars().count().max(1);
     (out, shown_col, width.min(room))
 }
 

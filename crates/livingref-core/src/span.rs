@@ -13,18 +13,30 @@ pub struct LineCol {
 }
 
 /// Line starts of one text, for `O(log n)` offset → line/column lookups.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct LineIndex<'a> {
     text: &'a str,
     /// Byte offset at which each line starts; always begins with `0`.
     starts: Vec<usize>,
+    /// Characters before every [`CHECKPOINT`]-th byte (moved back to a char boundary), built
+    /// the first time a column is asked for far into a long line. Counting characters from
+    /// the line start instead made many diagnostics on one long line (a one-line `.bib`, a
+    /// card's evidence list) quadratic.
+    checkpoints: std::sync::OnceLock<Vec<(usize, usize)>>,
 }
+
+/// Bytes between two [`LineIndex`] checkpoints.
+const CHECKPOINT: usize = 4096;
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> Self {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { text, starts }
+        LineIndex {
+            text,
+            starts,
+            checkpoints: std::sync::OnceLock::new(),
+        }
     }
 
     /// Position of `offset` (clamped to the text, and moved back to a char boundary).
@@ -32,11 +44,48 @@ impl<'a> LineIndex<'a> {
         let offset = floor_char_boundary(self.text, offset);
         let line = self.starts.partition_point(|&s| s <= offset) - 1;
         let start = self.starts[line];
-        let col = self.text[start..offset].chars().count() + 1;
+        let col = if offset - start <= CHECKPOINT {
+            self.text[start..offset].chars().count()
+        } else {
+            self.chars_before(offset) - self.chars_before(start)
+        } + 1;
         LineCol {
             line: line + 1,
             col,
         }
+    }
+
+    /// How many characters precede byte `offset` (a char boundary).
+    fn chars_before(&self, offset: usize) -> usize {
+        let checkpoints = self.checkpoints.get_or_init(|| {
+            let mut out = vec![(0, 0)];
+            let mut chars = 0;
+            let mut from = 0;
+            while from + CHECKPOINT < self.text.len() {
+                let to = floor_char_boundary(self.text, from + CHECKPOINT);
+                chars += self.text[from..to].chars().count();
+                out.push((to, chars));
+                from = to;
+            }
+            out
+        });
+        let k = checkpoints.partition_point(|&(b, _)| b <= offset) - 1;
+        let (byte, chars) = checkpoints[k];
+        chars + self.text[byte..offset].chars().count()
+    }
+
+    /// The text of the line holding `offset`, and `offset`'s byte position in it.
+    pub fn line_text_at(&self, offset: usize) -> (&'a str, usize) {
+        let offset = floor_char_boundary(self.text, offset);
+        let line = self.starts.partition_point(|&s| s <= offset) - 1;
+        let text = self.line_text(line + 1);
+        (text, (offset - self.starts[line]).min(text.len()))
+    }
+
+    /// The byte offset where 1-based `line` ends (before its line break).
+    pub fn line_end(&self, line: usize) -> usize {
+        let start = self.starts.get(line.wrapping_sub(1)).copied().unwrap_or(0);
+        start + self.line_text(line).len()
     }
 
     /// The text of 1-based `line` without its line ending (`\n` or `\r\n`).

@@ -157,7 +157,7 @@ fn at_once(texts: &[(PathBuf, String)]) -> Option<Bibliography> {
         graph.push((key.clone(), links));
     }
     let (cycles, too_deep) = unsafe_links(&graph);
-    if !cycles.is_empty() || !too_deep.is_empty() {
+    if !cycles.is_empty() || !too_deep.is_empty() || !dangling(&graph).is_empty() {
         return None;
     }
     let independent = graph.iter().all(|(_, links)| links.is_empty());
@@ -374,14 +374,9 @@ fn entry_by_entry(texts: Vec<(PathBuf, String)>, diags: &mut Diagnostics) -> Bib
 
     // A parent that no entry is (or is an alias of) leaves the child without the fields it
     // meant to inherit: it renders with no venue and "n.d.". Warn at the field.
-    let names: HashSet<&str> = graph
-        .iter()
-        .flat_map(|(key, links)| {
-            std::iter::once(key.as_str()).chain(links.aliases.iter().map(String::as_str))
-        })
-        .collect();
-    for (n, (key, links)) in graph.iter().enumerate() {
-        for parent in links.parents.iter().filter(|p| !names.contains(p.as_str())) {
+    for (n, parent) in dangling(&graph) {
+        let key = &graph[n].0;
+        {
             let (file, range, _) = &good[n];
             let (shown, text) = &sources[*file];
             let block = &text[range.clone()];
@@ -753,6 +748,28 @@ fn unresolvable_macro(strings: &str) -> Option<MacroTrouble> {
 /// every entry, it would be resolved with them, unchecked.
 fn hides_entries(source: &str) -> bool {
     biblatex::RawBibliography::parse(source).is_ok_and(|raw| !raw.entries.is_empty())
+}
+
+/// (entry index, parent) for each `crossref`/`xdata` parent that no entry's key or alias
+/// names.
+fn dangling(graph: &[(String, Links)]) -> Vec<(usize, &str)> {
+    let names: HashSet<&str> = graph
+        .iter()
+        .flat_map(|(key, links)| {
+            std::iter::once(key.as_str()).chain(links.aliases.iter().map(String::as_str))
+        })
+        .collect();
+    graph
+        .iter()
+        .enumerate()
+        .flat_map(|(n, (_, links))| {
+            links
+                .parents
+                .iter()
+                .filter(|p| !names.contains(p.as_str()))
+                .map(move |p| (n, p.as_str()))
+        })
+        .collect()
 }
 
 /// Entries biblatex cannot resolve, given each entry's key and [`Links`] in file order: the
