@@ -449,11 +449,13 @@ fn every_hostile_input_gets_its_diagnostic_and_exit_code() {
                     })
                     .collect();
                 append(&r.join("refs.bib"), &entries);
-                let cites: String = (0..8_000).map(|i| format!("[@unknown{i}x] ")).collect();
+                // Keys that start like every entry and have their lengths: the worst case
+                // for "did you mean".
+                let cites: String = (0..8_000).map(|i| format!("[@entrx{i}] ")).collect();
                 append(&r.join("src/chapter.md"), &format!("\n{cites}\n"));
             },
             0,
-            "citation key `unknown0x` is not in the bibliography",
+            "citation key `entrx0` is not in the bibliography",
         ),
         (
             "missing glossary",
@@ -684,4 +686,98 @@ fn data_reaches_no_page_as_markup() {
         "{}",
         text_of(glossary, "main")
     );
+}
+
+/// Each pathological input of #15 at size n and 4n: linear work takes about 4× as long,
+/// quadratic 16×. The bound is 8×, and each size is timed as the best of three runs, so
+/// machine noise cannot fail it while a quadratic step cannot pass it. (Timing ratios, not
+/// absolute times: the benchmark harness measures speed, this only guards the growth.)
+#[test]
+fn pathological_inputs_grow_linearly() {
+    type Generator = fn(&Path, usize);
+    let cases: &[(&str, &str, Generator, usize)] = &[
+        (
+            "a chain of cards, each the parent of the next",
+            "hypotheses",
+            |r, n| {
+                let cards: String = (0..n)
+                    .map(|i| {
+                        format!(
+                            "```hypothesis\nid = \"c{i}\"\ntitle = \"C\"\nstatement = \"S.\"\nstatus = \"open\"\nparent = \"c{}\"\n```\n\n",
+                            i + 1
+                        )
+                    })
+                    .collect();
+                append(&r.join("src/chapter.md"), &cards);
+            },
+            1_500,
+        ),
+        (
+            "evidence items on one line",
+            "hypotheses",
+            |r, n| {
+                let items = "{ cite = \"nosuch\", stance = \"supports\" }, ".repeat(n);
+                append(
+                    &r.join("src/chapter.md"),
+                    &format!(
+                        "\n```hypothesis\nid = \"wide\"\ntitle = \"W\"\nstatement = \"S.\"\nstatus = \"open\"\nevidence = [{items}]\n```\n"
+                    ),
+                );
+            },
+            2_500,
+        ),
+        (
+            "unknown citations on one line, against entries named alike",
+            "papers",
+            |r, n| {
+                let entries: String = (0..5 * n)
+                    .map(|i| {
+                        format!(
+                            "@misc{{entry{i}, title = {{T{i}}}, year = 2020, keywords = {{x}}}}\n"
+                        )
+                    })
+                    .collect();
+                append(&r.join("refs.bib"), &entries);
+                let cites: String = (0..n).map(|i| format!("[@entrx{i}] ")).collect();
+                append(&r.join("src/chapter.md"), &format!("\n{cites}\n"));
+            },
+            1_000,
+        ),
+        (
+            "broken entries on one line of a .bib",
+            "papers",
+            |r, n| {
+                append(
+                    &r.join("refs.bib"),
+                    &"@article{bad, title = {x} year = 2020} ".repeat(n),
+                );
+            },
+            2_000,
+        ),
+    ];
+    let time = |plugin: &str, generate: Generator, n: usize| {
+        let dir = book();
+        generate(dir.path(), n);
+        (0..3)
+            .map(|_| {
+                let start = Instant::now();
+                let (code, stderr) = check(plugin, dir.path());
+                assert!(code >= 0 && !stderr.contains("panicked"), "{stderr}");
+                start.elapsed()
+            })
+            .min()
+            .unwrap()
+    };
+    let mut failures = Vec::new();
+    for (what, plugin, generate, n) in cases {
+        let small = time(plugin, *generate, *n);
+        let large = time(plugin, *generate, 4 * n);
+        let ratio = large.as_secs_f64() / small.as_secs_f64().max(1e-3);
+        if ratio > 8.0 {
+            failures.push(format!(
+                "{what}: {small:?} at n = {n}, {large:?} at 4n ({ratio:.1}×)"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -363,3 +363,89 @@ fn arxiv_ids_in_urls_and_dois_become_eprint_fields() {
         );
     }
 }
+
+/// #15, finding 6: twelve `add`s at once, each with another paper, keep every entry, old and
+/// new (before, one was left).
+#[test]
+fn concurrent_adds_keep_every_entry() {
+    let dir = copy_fixture("maintainer");
+    let before = refs(dir.path());
+    let runs: Vec<_> = (0..12)
+        .map(|i| {
+            let book = dir.path().to_path_buf();
+            std::thread::spawn(move || {
+                let entry = format!(
+                    "@misc{{p{i}, title = {{Parallel paper number {i} on circuits}}, author = {{Doe{i}, Jane}}, year = 2025, eprint = {{2501.{:05}}}}}",
+                    10_000 + i
+                );
+                add(&book, &["--keywords", "circuits"], &entry)
+            })
+        })
+        .collect();
+    for run in runs {
+        let (code, _, stderr) = run.join().unwrap();
+        assert_eq!(code, 0, "{stderr}");
+    }
+    let after = refs(dir.path());
+    assert!(after.starts_with(&before), "existing bytes changed");
+    for i in 0..12 {
+        assert!(
+            after.contains(&format!("Parallel paper number {i} on circuits")),
+            "paper {i} lost:\n{after}"
+        );
+    }
+    // No temporary file is left beside the bibliography.
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".tmp"))
+        .collect();
+    assert!(names.is_empty(), "{names:?}");
+}
+
+/// #15, finding 7: a child whose parent `add` renames follows the new key, and a child of a
+/// paper already in the bibliography points at the key it has there.
+#[test]
+fn renamed_parents_take_their_children_along() {
+    let dir = copy_fixture("maintainer");
+    let input = "@proceedings{parentproc, title = {Proceedings of the Workshop on Circuits}, year = 2022, editor = {Roe, Richard}}\n\
+                 @inproceedings{childpaper, title = {A Child Paper About Heads}, author = {Doe, Jane}, year = 2022, crossref = {parentproc}}\n";
+    let (code, _, stderr) = add(dir.path(), &["--keywords", "circuits"], input);
+    assert_eq!(code, 0, "{stderr}");
+    let after = refs(dir.path());
+    let parent_key = after
+        .lines()
+        .find(|l| l.starts_with("@proceedings{"))
+        .and_then(|l| l.strip_prefix("@proceedings{"))
+        .map(|l| l.trim_end_matches(','))
+        .unwrap();
+    assert_ne!(parent_key, "parentproc", "{after}");
+    assert!(
+        after.contains(&format!("crossref = {{{parent_key}}}")),
+        "the child still points at the old key:\n{after}"
+    );
+    // Built, the child inherits its parent's title as its venue and no dangling warning shows.
+    let (code, _, stderr) = run_binary(
+        "mdbook-papers",
+        &["check", "--book", dir.path().to_str().unwrap()],
+        "",
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        !stderr.contains("which is not in the bibliography"),
+        "{stderr}"
+    );
+}
+
+/// #15, finding 8: `--keywords` cannot write a field or leave an entry open.
+#[test]
+fn keywords_cannot_break_the_entry() {
+    for bad in ["a}, title = {pwned", "sae{", "x\" # y"] {
+        let dir = copy_fixture("maintainer");
+        let before = refs(dir.path());
+        let (code, _, stderr) = add(dir.path(), &["--keywords", bad], ARXIV_EXPORT);
+        assert_eq!(code, 2, "{bad}: {stderr}");
+        assert!(stderr.contains("`--keywords` cannot hold"), "{stderr}");
+        assert_eq!(refs(dir.path()), before, "{bad}: the file changed");
+    }
+}

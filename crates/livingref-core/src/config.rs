@@ -132,18 +132,24 @@ pub fn nearest<'a>(
 /// candidate's length, at least 2; ties go to the smaller name.
 fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     candidates
-        .map(|c| (strsim::damerau_levenshtein(word, c), c))
+        .map(|c| (strsim::osa_distance(word, c), c))
         .filter(|(dist, c)| *dist <= (c.chars().count() / 3).max(2))
         .min()
         .map(|(_, c)| c)
 }
+
+/// Most names one "did you mean" query compares. Keys that all start alike and have one
+/// length (`entry1` … `entry50000`) would otherwise make every unknown key cost the whole
+/// bibliography again.
+const MAX_COMPARED: usize = 500;
 
 /// "Did you mean" over a large set of names (bibliography keys, card ids), asked many times.
 ///
 /// [`nearest`] compares a word with every candidate; 8,000 unknown citation keys against
 /// 50,000 entries took a minute that way. This index buckets the candidates by first
 /// character and length, so a query compares only names that start alike and are no further
-/// apart in length than the distance allowed, and remembers each answer.
+/// apart in length than the distance allowed, at most [`MAX_COMPARED`] of them, and
+/// remembers each answer.
 pub struct Suggestions<'a> {
     buckets: std::collections::HashMap<(char, usize), Vec<&'a str>>,
     answers: std::sync::Mutex<std::collections::HashMap<String, Option<&'a str>>>,
@@ -185,12 +191,17 @@ impl<'a> Suggestions<'a> {
         // `nearest` accepts a distance of up to a third of the candidate's length (at least
         // 2), and a distance is at least the difference in length.
         let reach = (len + 2) / 2 + 2;
-        let names: Vec<&'a str> = (len.saturating_sub(reach)..=len + reach)
+        // Lengths nearest to the word's first; each bucket is sorted, so which names fit
+        // under the cap is decided by the input alone.
+        let mut lengths: Vec<usize> = (len.saturating_sub(reach)..=len + reach).collect();
+        lengths.sort_by_key(|&l| l.abs_diff(len));
+        let names = lengths
+            .into_iter()
             .filter_map(|l| self.buckets.get(&(first, l)))
             .flatten()
             .copied()
-            .collect();
-        let answer = closest(word, names.into_iter());
+            .take(MAX_COMPARED);
+        let answer = closest(word, names);
         if let Ok(mut answers) = self.answers.lock() {
             answers.insert(word.to_owned(), answer);
         }
