@@ -458,6 +458,30 @@ fn every_hostile_input_gets_its_diagnostic_and_exit_code() {
             "citation key `entrx0` is not in the bibliography",
         ),
         (
+            "a card id that is also a heading's id",
+            "hypotheses",
+            |r| {
+                append(
+                    &r.join("src/chapter.md"),
+                    "\n## Results\n\n```hypothesis\nid = \"results\"\ntitle = \"R\"\nstatement = \"S.\"\nstatus = \"open\"\n```\n",
+                )
+            },
+            0,
+            "hypothesis id `results` is not unique on its page: the heading \"Results\" on this page has it too",
+        ),
+        (
+            "a card id that looks like a reference anchor",
+            "hypotheses",
+            |r| {
+                append(
+                    &r.join("src/chapter.md"),
+                    "\n```hypothesis\nid = \"ref-good\"\ntitle = \"R\"\nstatement = \"S.\"\nstatus = \"open\"\n```\n",
+                )
+            },
+            0,
+            "ids starting with `ref-` are anchors",
+        ),
+        (
             "missing glossary",
             "terms",
             |r| std::fs::write(r.join("src/SUMMARY.md"), "- [Chapter](chapter.md)\n").unwrap(),
@@ -563,7 +587,10 @@ fn data_reaches_no_page_as_markup() {
         r.join("refs.bib"),
         "@misc{good, title = {Good}, author = {A, B}, year = 2024, keywords = {x}}\n\
          @misc{md1, title = {T1}, author = {{[x](javascript:alert(1))}}, year = 2023, keywords = {x}}\n\
-         @misc{md2, title = {{![x](https://evil.example/pixel.png)}}, year = 2022, keywords = {x}}\n",
+         @misc{md2, title = {{![x](https://evil.example/pixel.png)}}, year = 2022, keywords = {x}}\n\
+         @misc{a.b, title = {Dot}, year = 2021, keywords = {x}}\n\
+         @misc{a-b, title = {Dash}, year = 2021, keywords = {x}}\n\
+         @misc{a:b, title = {Colon}, year = 2021, keywords = {x}}\n",
     )
     .unwrap();
     std::fs::write(
@@ -589,7 +616,7 @@ fn data_reaches_no_page_as_markup() {
     std::fs::write(
         r.join("src/chapter.md"),
         format!(
-            "# Chapter\n\nA feature, cited [@good], [@md1] and [@md2].\n\n\
+            "# Chapter\n\nA feature, cited [@good], [@md1] and [@md2]; keys alike [@a.b; @a-b; @a:b].\n\n\
              ## \\[click me\\](javascript:alert(4))\n\nA feature again.\n\n\
              ## Heading ![i](https://evil.example/h.png) image\n\nOne more feature.\n\n\
              {}\n{{{{#recent-papers title=\"[t](javascript:alert(5)) ![i](https://evil.example/t.png)\"}}}}\n\n\
@@ -666,6 +693,20 @@ fn data_reaches_no_page_as_markup() {
         .iter()
         .find(|(p, _)| p.ends_with("chapter.html"))
         .unwrap();
+    // Each citation leads to its own entry, however alike the keys (finding 26).
+    let mut targets = Vec::new();
+    for a in select(chapter, "a.cite") {
+        let href = a.value().attr("href").unwrap();
+        let id = crate::support::percent_decode(href.trim_start_matches('#'));
+        let entry = select(chapter, "li.paper")
+            .into_iter()
+            .find(|li| li.value().id() == Some(id.as_str()));
+        assert!(entry.is_some(), "citation {href} leads nowhere");
+        targets.push(id);
+    }
+    for key in ["a.b", "a-b", "a:b"] {
+        assert!(targets.contains(&format!("ref-{key}")), "{targets:?}");
+    }
     // The directives in card text stay text; nothing expanded them.
     assert!(select(chapter, "ol.papers-bibliography").is_empty());
     assert!(

@@ -135,6 +135,30 @@ pub fn chapter_href(from: &Path, to: &Path, html: bool) -> String {
     href
 }
 
+/// Characters percent-encoded in a `#fragment` we write: controls, space, quotes, `<>`,
+/// `` ` ``, `{}|\^`, `#` and `%` itself (the WHATWG fragment set, plus what would end or
+/// confuse the attribute). Ids keep the raw text; only the link to them is encoded, and the
+/// browser decodes it back when it looks the id up.
+const FRAGMENT: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'\'')
+    .add(b'<')
+    .add(b'>')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}')
+    .add(b'|')
+    .add(b'\\')
+    .add(b'^')
+    .add(b'#')
+    .add(b'%');
+
+/// `id` as the fragment of a link (`#` not included).
+pub fn fragment(id: &str) -> String {
+    percent_encoding::utf8_percent_encode(id, FRAGMENT).to_string()
+}
+
 /// Returns the URL if it may become a link: `http`, `https`, `mailto`, or a relative URL
 /// (path, `#fragment`, `?query`). Everything else — `javascript:`, `data:`, `vbscript:`,
 /// schemes hidden by control characters — gives `None`. Always write the result through

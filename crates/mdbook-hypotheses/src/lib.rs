@@ -202,7 +202,7 @@ pub fn read_cards(
         return Vec::new();
     }
     let index = LineIndex::new(content);
-    blocks
+    let cards: Vec<Card> = blocks
         .into_iter()
         .filter_map(|(block, body)| {
             let src = card::Source {
@@ -216,7 +216,49 @@ pub fn read_cards(
             };
             card::parse(&src, statuses, diags)
         })
-        .collect()
+        .collect();
+    if !cards.is_empty() {
+        clashing_ids(content, &cards, markdown, diags);
+    }
+    cards
+}
+
+/// Id prefixes of anchors the other plugins write into pages: reference lists, recent-papers
+/// sections, the glossary's letters.
+const PLUGIN_ANCHORS: &[&str] = &["ref-", "recent-", "terms-"];
+
+/// Warns about a card whose id is also a heading's id on its page (card `features` in a
+/// chapter with a heading "Features"), or looks like another plugin's anchor: the page would
+/// hold two elements with one id, and a table's link, or a citation's preview, would find
+/// whichever the browser picks.
+fn clashing_ids(content: &str, cards: &[Card], markdown: &ParseOptions, diags: &mut Diagnostics) {
+    let scanned = scan(content, markdown, &ScanOptions::default());
+    let headings = livingref_core::markdown::heading_ids(&scanned.headings);
+    for c in cards {
+        let clash = if let Some(n) = headings.iter().position(|h| *h == c.id) {
+            format!(
+                "the heading \"{}\" on this page has it too",
+                scanned.headings[n].text
+            )
+        } else if let Some(prefix) = PLUGIN_ANCHORS.iter().find(|p| c.id.starts_with(**p)) {
+            format!(
+                "ids starting with `{prefix}` are anchors that mdbook-papers and mdbook-terms write"
+            )
+        } else {
+            continue;
+        };
+        diags.push(
+            Diagnostic::warning(format!(
+                "hypothesis id `{}` is not unique on its page: {clash}",
+                c.id
+            ))
+            .at(c.id_at.clone())
+            .help(format!(
+                "rename the card, e.g. `id = \"{}-hypothesis\"`",
+                c.id
+            )),
+        );
+    }
 }
 
 /// Whether `content` can hold a ```` ```hypothesis ```` block at all, so that most chapters

@@ -150,7 +150,7 @@ impl Context<'_> {
         let render = || {
             format!(
                 "href='#{}' title='{}'",
-                html::attr(&render::anchor("ref", &paper.key)),
+                html::attr(&html::fragment(&render::anchor("ref", &paper.key))),
                 html::attr(&render::plain_reference(paper, &self.strings))
             )
         };

@@ -53,17 +53,12 @@ pub fn strings(lang: Lang) -> Strings {
 }
 
 /// The anchor of an entry in a list (`ref-elhage2022superposition`); `prefix` keeps the
-/// references list and a recent-papers list on one page from sharing ids.
+/// references list and a recent-papers list on one page from sharing ids. The key is kept
+/// as written, so the anchor is as unique as the key: mapping `.`, `:` and `-` to one
+/// character once gave `a.b`, `a:b` and `a-b` one id. Link to it through
+/// [`html::fragment`].
 pub fn anchor(prefix: &str, key: &str) -> String {
-    let mut id = format!("{prefix}-");
-    id.extend(key.chars().map(|c| {
-        if c.is_alphanumeric() || c == '-' || c == '_' {
-            c
-        } else {
-            '-'
-        }
-    }));
-    id
+    format!("{prefix}-{key}")
 }
 
 /// "Elhage, Hume, Olsson et al." style list: the first three authors, then "et al.".
@@ -205,7 +200,7 @@ pub fn list_item(
                 out,
                 "{}#{}' title='{}'>{}</a>",
                 html::attr(page),
-                html::attr(&anchor("ref", &paper.key)),
+                html::attr(&html::fragment(&anchor("ref", &paper.key))),
                 if paper.abstract_html.is_some() {
                     s.full_entry_title
                 } else {

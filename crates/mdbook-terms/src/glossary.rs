@@ -274,15 +274,7 @@ fn preview_url(dest: &str, page: &Path) -> String {
 
 /// mdBook's heading-id rule, so `#id` defaults agree with what readers see elsewhere.
 pub fn slug(text: &str) -> String {
-    text.trim()
-        .to_lowercase()
-        .chars()
-        .filter_map(|c| match c {
-            c if c.is_alphanumeric() || c == '_' || c == '-' => Some(c),
-            c if c.is_whitespace() => Some('-'),
-            _ => None,
-        })
-        .collect()
+    livingref_core::markdown::heading_slug(text)
 }
 
 /// `Sparse autoencoder (SAE)` → (`Sparse autoencoder`, `Some("SAE")`).

@@ -1,7 +1,7 @@
 //! Linking one chapter: which uses of terms become links, and the edits that make them.
 
 use crate::LinkMode;
-use crate::glossary::{Entry, Glossary, slug};
+use crate::glossary::{Entry, Glossary};
 use crate::matcher::{Hit, Matcher};
 use livingref_core::config::nearest;
 use livingref_core::markdown::{Edit, ParseOptions, ScanOptions, Scanned, scan};
@@ -193,22 +193,17 @@ pub fn glossary_href(chapter: &Path, glossary: &Path, html: bool) -> String {
     html::chapter_href(chapter, glossary, html)
 }
 
-/// Heading ids as mdBook's HTML renderer assigns them (explicit `{#id}`, else the slug, with
-/// `-1`, `-2` … for repeats), indexed by section number (0 = before the first heading).
+/// Heading ids as mdBook's HTML renderer assigns them, with each heading's text, indexed by
+/// section number (0 = before the first heading).
 fn section_ids(scanned: &Scanned<'_>) -> Vec<Option<(String, String)>> {
-    let mut used = HashSet::new();
-    let mut out = vec![None];
-    for h in &scanned.headings {
-        let base = h.id.clone().unwrap_or_else(|| slug(&h.text));
-        let mut id = base.clone();
-        let mut n = 0;
-        while !used.insert(id.clone()) {
-            n += 1;
-            id = format!("{base}-{n}");
-        }
-        out.push(Some((id, h.text.clone())));
-    }
-    out
+    let ids = livingref_core::markdown::heading_ids(&scanned.headings);
+    std::iter::once(None)
+        .chain(
+            ids.into_iter()
+                .zip(&scanned.headings)
+                .map(|(id, h)| Some((id, h.text.clone()))),
+        )
+        .collect()
 }
 
 /// Stretches where a link would turn text into raw HTML: after an HTML declaration opener

@@ -19,7 +19,7 @@ mod splice;
 pub use directive::{Arg, Directive, DirectiveError, parse_directive};
 pub use inert::inert;
 pub use math::math_spans;
-pub use regions::{Heading, Link, Prose, ScanOptions, Scanned, scan};
+pub use regions::{Heading, Link, Prose, ScanOptions, Scanned, heading_ids, heading_slug, scan};
 pub use splice::{Edit, SpliceError, splice};
 
 use mdbook_markdown::MarkdownOptions;

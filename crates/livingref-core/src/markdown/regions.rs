@@ -37,8 +37,44 @@ pub struct Heading {
     pub range: Range<usize>,
     /// An explicit `{#id}` attribute, if written.
     pub id: Option<String>,
-    /// The heading's text content, without markup.
+    /// The heading's text content, without markup (and without images' alt text).
     pub text: String,
+}
+
+/// mdBook's heading-id rule (`id_from_content` in mdbook-html): the text lower-cased, letters,
+/// digits, `_` and `-` kept, white space made `-`, everything else dropped.
+pub fn heading_slug(text: &str) -> String {
+    text.trim()
+        .to_lowercase()
+        .chars()
+        .filter_map(|c| match c {
+            c if c.is_alphanumeric() || c == '_' || c == '-' => Some(c),
+            c if c.is_whitespace() => Some('-'),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The ids mdBook's HTML renderer gives `headings`, in order: an explicit `{#id}` as written,
+/// else the slug, with `-1`, `-2` … for a slug already used on the page.
+pub fn heading_ids(headings: &[Heading]) -> Vec<String> {
+    let mut used = std::collections::HashSet::new();
+    headings
+        .iter()
+        .map(|h| match &h.id {
+            Some(id) => id.clone(),
+            None => {
+                let base = heading_slug(&h.text);
+                let mut id = base.clone();
+                let mut n = 0;
+                while !used.insert(id.clone()) {
+                    n += 1;
+                    id = format!("{base}-{n}");
+                }
+                id
+            }
+        })
+        .collect()
 }
 
 /// A link: its whole source (`[text](dest)`) and its destination as parsed.
@@ -128,7 +164,11 @@ pub fn scan<'t>(text: &'t str, parse: &ParseOptions, opts: &ScanOptions) -> Scan
                 }
             }
             Event::Text(t) => {
-                if let Some(h) = heading.as_mut() {
+                // mdBook slugs a heading from its rendered text nodes; an image's alt text is
+                // an attribute there, not text.
+                if let Some(h) = heading.as_mut()
+                    && depth.image == 0
+                {
                     h.text.push_str(t);
                 }
                 // Only verbatim text (and smart punctuation) is prose: an entity such as
