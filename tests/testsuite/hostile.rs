@@ -822,3 +822,57 @@ fn pathological_inputs_grow_linearly() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// #15, findings 17 and 19: a chapter that ends inside a code block or a comment still shows
+/// its References and previews, and a card statement's open code fence stays in the card.
+#[test]
+fn what_a_chapter_leaves_open_is_closed_before_appending() {
+    use crate::judge::{pages, select, text_of};
+    let dir = book();
+    let r = dir.path();
+    std::fs::write(
+        r.join("src/SUMMARY.md"),
+        "- [Fence](chapter.md)\n- [Comment](comment.md)\n- [Card](card.md)\n- [Glossary](glossary.md)\n",
+    )
+    .unwrap();
+    std::fs::write(
+        r.join("src/chapter.md"),
+        "# Fence\n\nA feature, cited [@good].\n\n```rust\nfn never_closed() {}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        r.join("src/comment.md"),
+        "# Comment\n\nA feature, cited [@good].\n\n<!-- a note never closed\n",
+    )
+    .unwrap();
+    std::fs::write(
+        r.join("src/card.md"),
+        "# Card\n\n```hypothesis\nid = \"h\"\ntitle = \"H\"\n\
+         statement = \"Before.\\n\\n```\\nleft open\"\nstatus = \"open\"\n\
+         evidence = [{ cite = \"good\", stance = \"supports\" }]\n```\n\nThe feature after the card.\n",
+    )
+    .unwrap();
+    let (code, stderr) = check("papers", r);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("this code block is never closed") && stderr.contains("chapter.md:5:1"),
+        "{stderr}"
+    );
+    load(r, Mode::Binaries).build().unwrap();
+    let pages = pages(&r.join("book"));
+    let page = |name: &str| &pages.iter().find(|(p, _)| p.ends_with(name)).unwrap().1;
+    for name in ["chapter.html", "comment.html"] {
+        let doc = page(name);
+        assert_eq!(select(doc, "main ol.papers-references").len(), 1, "{name}");
+        assert!(select(doc, "main pre ol, main pre script").is_empty(), "{name}");
+        assert!(!text_of(doc, "main pre").contains("papers-"), "{name}");
+        assert_eq!(select(doc, "main script.terms-defs").len(), 1, "{name}");
+    }
+    let card = page("card.html");
+    assert!(text_of(card, "#h pre").contains("left open"));
+    assert!(text_of(card, "#h").contains("For:"), "{}", text_of(card, "#h"));
+    assert!(
+        !text_of(card, "main pre").contains("The feature after the card"),
+        "the statement's fence ran over the chapter"
+    );
+}

@@ -155,9 +155,21 @@ impl Plugin for Hypotheses {
                 return diags;
             }
             if html {
-                edits.push(Edit::insert(
-                    chapter.content.len(),
-                    format!("\n\n{}", render::STYLE),
+                // A card block left open at the end is replaced by its card, which closes it.
+                let open = livingref_core::markdown::open_at_end(chapter.content, &markdown)
+                    .filter(|o| !edits.iter().any(|e| e.range.contains(&o.range.start)));
+                if let Some(open) = &open {
+                    let index = LineIndex::new(chapter.content);
+                    diags.push(livingref_core::markdown::open_at_end_warning(
+                        open,
+                        Location::in_text(&file, &index, open.range.clone()),
+                        "the cards' style",
+                    ));
+                }
+                edits.push(livingref_core::markdown::append(
+                    chapter.content,
+                    open.as_ref(),
+                    &format!("\n\n{}", render::STYLE),
                 ));
             }
             match splice(chapter.content, edits) {

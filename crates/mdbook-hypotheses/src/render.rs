@@ -111,7 +111,7 @@ pub fn card(c: &Card, parent: Option<&Card>, lang: Lang, l: &Labels) -> String {
         );
     }
     out.push_str("</div>\n\n");
-    let _ = writeln!(out, "{}\n", inert_md(c.statement.trim()));
+    let _ = writeln!(out, "{}\n", contained(&inert_md(c.statement.trim())));
     let mut lines = Vec::new();
     for (stance, label) in [
         (Stance::Supports, l.for_),
@@ -190,6 +190,18 @@ pub fn card(c: &Card, parent: Option<&Card>, lang: Lang, l: &Labels) -> String {
 fn inert_md(text: &str) -> String {
     livingref_core::markdown::inert(text, &livingref_core::markdown::ParseOptions::default())
         .into_owned()
+}
+
+/// A multi-line Markdown field closed off so it cannot reach past itself: a code fence it
+/// leaves open would otherwise run over the rest of the card and the chapter.
+fn contained(text: &str) -> String {
+    match livingref_core::markdown::open_at_end(
+        text,
+        &livingref_core::markdown::ParseOptions::default(),
+    ) {
+        Some(open) => format!("{text}\n{}", open.closer),
+        None => text.to_owned(),
+    }
 }
 
 /// `text` with every run of white space (line breaks included) made one space, and trimmed.

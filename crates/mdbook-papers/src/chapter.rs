@@ -305,7 +305,18 @@ pub fn process(
         tail.push_str(&render::ASSETS);
     }
     if !tail.is_empty() {
-        edits.push(Edit::insert(content.len(), tail));
+        if let Some(open) = &scanned.open_at_end {
+            diags.push(livingref_core::markdown::open_at_end_warning(
+                open,
+                at(open.range.clone()),
+                "the papers section",
+            ));
+        }
+        edits.push(livingref_core::markdown::append(
+            content,
+            scanned.open_at_end.as_ref(),
+            &tail,
+        ));
     }
     if edits.is_empty() {
         return None;

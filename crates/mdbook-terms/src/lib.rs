@@ -163,9 +163,18 @@ impl Plugin for Terms {
                 let root = "../".repeat(path.parent().map_or(0, |p| p.components().count()));
                 let defs =
                     definitions(&glossary, &linked.linked).replace(glossary::PREVIEW_ROOT, &root);
-                edits.push(livingref_core::markdown::Edit::insert(
-                    chapter.content.len(),
-                    defs,
+                if let Some(open) = &linked.open_at_end {
+                    let index = livingref_core::span::LineIndex::new(chapter.content);
+                    diagnostics.push(livingref_core::markdown::open_at_end_warning(
+                        open,
+                        Location::in_text(&file, &index, open.range.clone()),
+                        "the definitions for term previews",
+                    ));
+                }
+                edits.push(livingref_core::markdown::append(
+                    chapter.content,
+                    linked.open_at_end.as_ref(),
+                    &defs,
                 ));
             }
             match splice(chapter.content, edits) {

@@ -37,6 +37,8 @@ pub struct Linked {
     pub sections: Vec<Option<(String, String)>>,
     /// Entries linked at least once (their definitions go into the page for previews).
     pub linked: Vec<usize>,
+    /// What the chapter leaves open at its end, which the previews' definitions must close.
+    pub open_at_end: Option<livingref_core::markdown::OpenAtEnd>,
 }
 
 /// Finds the terms in `content` (the chapter at `chapter`, relative to `src`; `file` names it
@@ -54,7 +56,10 @@ pub fn link_chapter(
     let sections = section_ids(&scanned);
     let off = switched_off(content, &scanned);
     let href = glossary_href(chapter, target.glossary, target.html);
-    let mut out = Linked::default();
+    let mut out = Linked {
+        open_at_end: scanned.open_at_end.clone(),
+        ..Linked::default()
+    };
     let mut hits: Vec<Hit> = Vec::new();
     let mut folded = String::new();
     for prose in &scanned.prose {

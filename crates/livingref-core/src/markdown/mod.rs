@@ -10,12 +10,14 @@
 //! 3. [`splice`] applies them to the original text. Bytes outside the edits are copied
 //!    verbatim, and a chapter without edits is returned untouched.
 
+mod append;
 mod directive;
 mod inert;
 mod math;
 mod regions;
 mod splice;
 
+pub use append::{OpenAtEnd, append, open_at_end, open_at_end_warning};
 pub use directive::{Arg, Directive, DirectiveError, parse_directive};
 pub use inert::inert;
 pub use math::math_spans;

@@ -98,6 +98,9 @@ pub struct Scanned<'t> {
     /// Sorted, merged ranges no edit may touch (code, HTML, math, directives, front matter).
     /// Link text and headings are protected too but not listed: they are never prose.
     pub protected: Vec<Range<usize>>,
+    /// A code block, comment or raw block the chapter never closes: appended text must close
+    /// it first (see [`append`](super::append)).
+    pub open_at_end: Option<super::OpenAtEnd>,
 }
 
 /// Scans `text` with mdBook's parser (configured by `parse`).
@@ -115,7 +118,9 @@ pub fn scan<'t>(text: &'t str, parse: &ParseOptions, opts: &ScanOptions) -> Scan
     let front_matter = front_matter(text);
     let body_start = front_matter.as_ref().map_or(0, |r| r.end);
 
+    let mut end_tracker = super::append::EndTracker::default();
     for (event, range) in parse.parser(text).into_offset_iter() {
+        end_tracker.observe(&event, range.clone());
         if range.end <= body_start && body_start > 0 {
             continue;
         }
@@ -242,6 +247,7 @@ pub fn scan<'t>(text: &'t str, parse: &ParseOptions, opts: &ScanOptions) -> Scan
         }
     }
     regions.extend(current.take());
+    out.open_at_end = end_tracker.finish(text);
 
     // Math and directives live inside what pulldown-cmark calls text; cut them out.
     opaque.sort_by_key(|r| r.start);
