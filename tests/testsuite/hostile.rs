@@ -482,6 +482,76 @@ fn every_hostile_input_gets_its_diagnostic_and_exit_code() {
             "ids starting with `ref-` are anchors",
         ),
         (
+            "`today` that is no date",
+            "papers",
+            |r| {
+                rewrite(
+                    &r.join("book.toml"),
+                    "bibliography = [\"refs.bib\"]",
+                    "bibliography = [\"refs.bib\"]\ntoday = \"2026-02-30\"",
+                )
+            },
+            1,
+            "`today = \"2026-02-30\"` is not a date; write it as YYYY-MM-DD\n  --> book.toml:10:1",
+        ),
+        (
+            "a book language without labels",
+            "terms",
+            |r| {
+                rewrite(
+                    &r.join("book.toml"),
+                    "[book]\n",
+                    "[book]\nlanguage = \"zz\"\n",
+                )
+            },
+            0,
+            "`language = \"zz\"`: mdbook-terms has no labels in that language and uses English\n --> book.toml:2:1",
+        ),
+        (
+            "no statuses at all",
+            "hypotheses",
+            |r| {
+                rewrite(
+                    &r.join("book.toml"),
+                    "[preprocessor.hypotheses]\n",
+                    "[preprocessor.hypotheses]\nstatuses = []\n",
+                )
+            },
+            1,
+            "`statuses` is empty, so no card could have a status",
+        ),
+        (
+            "an order the bibliography does not know",
+            "papers",
+            |r| {
+                append(
+                    &r.join("src/chapter.md"),
+                    "\n{{#bibliography sort=title}}\n",
+                )
+            },
+            0,
+            "`sort=title` is not an order `{{#bibliography}}` knows",
+        ),
+        (
+            "an empty recent-papers title",
+            "papers",
+            |r| {
+                append(
+                    &r.join("src/chapter.md"),
+                    "\n{{#recent-papers title=\"\"}}\n",
+                )
+            },
+            0,
+            "`title=\"\"` would make an empty heading",
+        ),
+        (
+            "a recent-papers limit of 0",
+            "papers",
+            |r| append(&r.join("src/chapter.md"), "\n{{#recent-papers limit=0}}\n"),
+            0,
+            "`limit=0` is not a number of papers, at least 1",
+        ),
+        (
             "missing glossary",
             "terms",
             |r| std::fs::write(r.join("src/SUMMARY.md"), "- [Chapter](chapter.md)\n").unwrap(),
@@ -864,13 +934,20 @@ fn what_a_chapter_leaves_open_is_closed_before_appending() {
     for name in ["chapter.html", "comment.html"] {
         let doc = page(name);
         assert_eq!(select(doc, "main ol.papers-references").len(), 1, "{name}");
-        assert!(select(doc, "main pre ol, main pre script").is_empty(), "{name}");
+        assert!(
+            select(doc, "main pre ol, main pre script").is_empty(),
+            "{name}"
+        );
         assert!(!text_of(doc, "main pre").contains("papers-"), "{name}");
         assert_eq!(select(doc, "main script.terms-defs").len(), 1, "{name}");
     }
     let card = page("card.html");
     assert!(text_of(card, "#h pre").contains("left open"));
-    assert!(text_of(card, "#h").contains("For:"), "{}", text_of(card, "#h"));
+    assert!(
+        text_of(card, "#h").contains("For:"),
+        "{}",
+        text_of(card, "#h")
+    );
     assert!(
         !text_of(card, "main pre").contains("The feature after the card"),
         "the statement's fence ran over the chapter"

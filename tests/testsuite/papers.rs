@@ -381,7 +381,7 @@ fn bad_recent_papers_options_are_warnings_at_their_place() {
         all,
         [
             "warning: unknown option `tgas` in `{{#recent-papers}}` is ignored @ src/whats-new.md:3:57",
-            "warning: `limit=many` is not a number @ src/whats-new.md:3:18",
+            "warning: `limit=many` is not a number of papers, at least 1 @ src/whats-new.md:3:18",
             "warning: `since=soon` is not a date @ src/whats-new.md:3:29",
             "warning: `window=forever` is not a duration @ src/whats-new.md:3:40",
         ]

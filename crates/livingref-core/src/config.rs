@@ -247,6 +247,37 @@ macro_rules! choice {
     };
 }
 
+/// Where `[preprocessor.<name>]`'s `key` is written in `book_toml` (the file alone when the
+/// setting came from the environment), for diagnostics about a value that is well-typed but
+/// wrong.
+pub fn setting_location(book_toml: &Path, name: &str, key: &str) -> Location {
+    KeyLocator::read(book_toml, name).locate(key)
+}
+
+/// Where `[book]`'s `key` is written in `book_toml`.
+pub fn book_setting_location(book_toml: &Path, key: &str) -> Location {
+    let file = book_toml
+        .file_name()
+        .map_or_else(|| book_toml.to_path_buf(), PathBuf::from);
+    let Ok(text) = std::fs::read_to_string(book_toml) else {
+        return Location::file(file);
+    };
+    let Ok(doc) = toml::de::DeTable::parse(&text) else {
+        return Location::file(file);
+    };
+    let span = doc
+        .get_ref()
+        .iter()
+        .find(|(k, _)| k.get_ref() == "book")
+        .and_then(|(_, v)| v.get_ref().as_table())
+        .and_then(|t| t.iter().find(|(k, _)| k.get_ref() == key))
+        .map(|(k, _)| k.span());
+    match span {
+        Some(span) => Location::in_text(&file, &LineIndex::new(&text), span),
+        None => Location::file(file),
+    }
+}
+
 /// Finds where `preprocessor.NAME.KEY` is written in `book.toml`, for diagnostics. Settings
 /// can also come from `MDBOOK_PREPROCESSOR__…` environment variables; those have no line, so
 /// the location degrades to the file name.

@@ -14,6 +14,9 @@ pub enum Lang {
 impl Lang {
     /// Parses a BCP 47 tag by its primary subtag (`ru`, `ru-RU`, `EN_gb`).
     /// Unknown languages give `None`; callers fall back to English.
+    /// The language tags the suite has labels for.
+    pub const SUPPORTED: &'static [&'static str] = &["en", "ru"];
+
     pub fn from_tag(tag: &str) -> Option<Lang> {
         let primary = tag.split(['-', '_']).next().unwrap_or_default();
         match primary.to_ascii_lowercase().as_str() {

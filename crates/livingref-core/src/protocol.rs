@@ -73,6 +73,8 @@ pub trait Plugin {
 /// Everything a plugin needs during one run.
 pub struct Run<'a, S> {
     pub ctx: &'a PreprocessorContext,
+    /// The plugin's `[preprocessor.NAME]`.
+    pub name: &'static str,
     pub settings: S,
     pub strict: bool,
     /// `book.language` (en or ru; others fall back to en).
@@ -85,6 +87,11 @@ pub struct Run<'a, S> {
 }
 
 impl<S> Run<'_, S> {
+    /// Where this plugin's setting `key` is written in `book.toml`.
+    pub fn setting_at(&self, key: &str) -> Location {
+        config::setting_location(&self.ctx.root.join("book.toml"), self.name, key)
+    }
+
     /// The book's source folder (`book.src`, usually `src`).
     pub fn src_dir(&self) -> PathBuf {
         self.ctx.root.join(&self.ctx.config.book.src)
@@ -163,8 +170,27 @@ pub fn process_for<P: Plugin>(
             strict: false,
         };
     };
+    if let Some(tag) = &ctx.config.book.language
+        && Lang::from_tag(tag).is_none()
+    {
+        diagnostics.push(
+            Diagnostic::warning(format!(
+                "`language = \"{tag}\"`: {} has no labels in that language and uses English",
+                P::BINARY
+            ))
+            .at(config::book_setting_location(
+                &ctx.root.join("book.toml"),
+                "language",
+            ))
+            .help(format!(
+                "supported languages: {}",
+                Lang::SUPPORTED.join(", ")
+            )),
+        );
+    }
     let mut run = Run {
         ctx,
+        name: P::NAME,
         settings,
         strict,
         lang: Lang::of_book(&ctx.config),

@@ -72,6 +72,15 @@ impl Plugin for Hypotheses {
         let src_dir = run.src_dir();
         let root = run.ctx.root.clone();
         let statuses = run.settings.statuses.clone();
+        if statuses.is_empty() {
+            let at = run.setting_at("statuses");
+            run.diagnostics.push(
+                Diagnostic::error("`statuses` is empty, so no card could have a status")
+                    .at(at)
+                    .help("list them, e.g. `statuses = [\"supported\", \"contested\", \"open\", \"refuted\"]`, or remove the key"),
+            );
+            return book;
+        }
         let markdown = run.markdown;
         let file_of =
             |source: &Path| livingref_core::diag::display_path(&root, &src_dir.join(source));

@@ -167,6 +167,8 @@ impl Context<'_> {
 
 const RECENT_KEYS: &[&str] = &["tags", "limit", "since", "window", "title"];
 const BIBLIOGRAPHY_KEYS: &[&str] = &["sort", "tags"];
+/// The orders `{{#bibliography sort=…}}` knows: newest first (the default), or by author.
+const SORTS: &[&str] = &["year", "author"];
 
 /// The chapter's new text, or `None` when nothing changes (the chapter stays byte-identical).
 /// `page` is the chapter's path relative to `src`; `topic` holds the tags of a
@@ -207,6 +209,18 @@ pub fn process(
                 has_bibliography = true;
                 lists = true;
                 check_keys(d, BIBLIOGRAPHY_KEYS, &mut at, diags);
+                if let Some(sort) = d.get("sort").filter(|a| !SORTS.contains(&a.value.as_ref())) {
+                    let mut diag = Diagnostic::warning(format!(
+                        "`sort={}` is not an order `{{{{#bibliography}}}}` knows; entries stay newest first",
+                        sort.value
+                    ))
+                    .at(at(sort.range.clone()));
+                    diag = match nearest(&sort.value, SORTS) {
+                        Some(near) => diag.help(format!("did you mean `sort={near}`?")),
+                        None => diag.help(format!("write one of: {}", SORTS.join(", "))),
+                    };
+                    diags.push(diag);
+                }
                 edits.push(Edit::replace(d.range.clone(), bibliography(d, cx)));
             }
             Ok(_) => {}
@@ -383,13 +397,26 @@ fn recent(
     let limit = option(
         d,
         "limit",
-        "a number",
+        "a number of papers, at least 1",
         "limit=5",
-        |v| v.parse().ok(),
+        |v| v.parse().ok().filter(|&n: &usize| n > 0),
         at,
         diags,
     )
     .unwrap_or(cx.settings.recent_limit);
+    let title = d.get("title").filter(|a| {
+        let blank = a.value.trim().is_empty();
+        if blank {
+            diags.push(
+                Diagnostic::warning(
+                    "`title=\"\"` would make an empty heading; the default title is used",
+                )
+                .at(at(a.range.clone()))
+                .help("write a title, or leave the option out"),
+            );
+        }
+        !blank
+    });
     let since = option(
         d,
         "since",
@@ -413,7 +440,7 @@ fn recent(
         limit,
         since,
         window,
-        d.get("title").map(|a| a.value.as_ref()),
+        title.map(|a| a.value.as_ref()),
         cx,
     );
     if section.contains("papers-none") {

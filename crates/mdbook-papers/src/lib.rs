@@ -109,8 +109,8 @@ impl Plugin for Papers {
         let today = match today::today(run.settings.today.as_deref()) {
             Ok((date, _)) => date,
             Err(message) => {
-                run.diagnostics
-                    .push(Diagnostic::error(message).at(Location::file("book.toml")));
+                let at = run.setting_at("today");
+                run.diagnostics.push(Diagnostic::error(message).at(at));
                 return book;
             }
         };

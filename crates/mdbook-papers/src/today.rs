@@ -36,7 +36,14 @@ pub fn parse_day(text: &str) -> Option<PaperDate> {
     let year: i32 = parts.next()?.parse().ok()?;
     let month: u8 = parts.next().map_or(Some(1), |m| m.parse().ok())?;
     let day: u8 = parts.next().map_or(Some(1), |d| d.parse().ok())?;
-    ((1..=12).contains(&month) && (1..=31).contains(&day) && (1000..=9999).contains(&year))
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    ((1..=12).contains(&month) && (1..=days).contains(&day) && (1000..=9999).contains(&year))
         .then_some(PaperDate { year, month, day })
 }
 

@@ -129,12 +129,21 @@ impl Plugin for Terms {
             mode: run.settings.link,
             parse: run.markdown,
         };
-        let lang = run
-            .settings
-            .language
-            .as_deref()
-            .and_then(Lang::from_tag)
-            .unwrap_or(run.lang);
+        let lang =
+            match run.settings.language.clone().as_deref() {
+                None => run.lang,
+                Some(tag) => Lang::from_tag(tag).unwrap_or_else(|| {
+                    let at = run.setting_at("language");
+                    run.diagnostics.push(
+                    Diagnostic::warning(format!(
+                        "`language = \"{tag}\"` has no glossary labels; the book's language is used"
+                    ))
+                    .at(at)
+                    .help(format!("supported languages: {}", Lang::SUPPORTED.join(", "))),
+                );
+                    run.lang
+                }),
+            };
 
         // Pass 1: link every chapter (in parallel), remembering which terms each one uses.
         // Results come back in reading order, which the "Used in" lists follow.
