@@ -387,3 +387,52 @@ fn bad_recent_papers_options_are_warnings_at_their_place() {
         ]
     );
 }
+
+/// #15, findings 15 and 24: numeric citations pair with nothing that follows; `\\{{#cite}}`
+/// (mdBook removes one backslash) stays literal; a reference definition is no citation.
+#[test]
+fn citations_never_pair_with_what_the_author_wrote_next() {
+    use crate::judge::{pages, select, text_of};
+    let dir = copy_fixture("papers");
+    let root = dir.path();
+    rewrite(
+        &root.join("book.toml"),
+        "recent-limit = 3",
+        "recent-limit = 3\ncitation-style = \"numeric\"",
+    );
+    std::fs::write(
+        root.join("src/intro.md"),
+        "# Citations\n\nToy models {{#cite elhage2022superposition}}(Fig. 2) and \
+         {{#cite olah2020zoomin}}[note].\n\n{{#cite elhage2022superposition}}: https://example.org/x\n\n\
+         A literal \\\\{{#cite olah2020zoomin}} stays.\n\n[@alice]: https://example.org/alice\n\nSee [Alice][@alice].\n",
+    )
+    .unwrap();
+    load(root, Mode::Binaries).build().unwrap();
+    let pages = pages(&root.join("book"));
+    let doc = &pages
+        .iter()
+        .find(|(p, _)| p.ends_with("intro.html"))
+        .unwrap()
+        .1;
+    // Text nodes joined without spaces: what a reader reads, whatever the element borders.
+    let text: String = text_of(doc, "main").split_whitespace().collect();
+    assert!(text.contains("[1](Fig.2)"), "{text}");
+    assert!(text.contains("[2][note]"), "{text}");
+    assert!(text.contains("[1]:https://example.org/x"), "{text}");
+    assert!(
+        text.contains("Aliteral{{#citeolah2020zoomin}}stays."),
+        "{text}"
+    );
+    // The only links in the paragraphs are the citations and Alice's reference link.
+    let hrefs: Vec<&str> = select(doc, "main p a")
+        .iter()
+        .map(|a| a.value().attr("href").unwrap())
+        .collect();
+    assert!(
+        hrefs
+            .iter()
+            .all(|h| h.starts_with("#ref-") || *h == "https://example.org/alice"),
+        "{hrefs:?}"
+    );
+    assert_eq!(select(doc, "main p a.cite").len(), 3, "{hrefs:?}");
+}

@@ -67,6 +67,11 @@ fn pandoc(text: &str, scanned: &Scanned<'_>) -> Vec<Citation> {
         if b[close] != b']' || matches!(b.get(close + 1), Some(b'(' | b'[')) {
             continue;
         }
+        // `[@alice]: https://…` at the start of a line is a link reference definition, not a
+        // citation: Markdown keeps its label for links elsewhere.
+        if b.get(close + 1) == Some(&b':') && starts_line(text, open) {
+            continue;
+        }
         let body = &text[open + 1..close];
         if !body.contains('@') || body.contains("\n\n") {
             continue;
@@ -83,6 +88,14 @@ fn pandoc(text: &str, scanned: &Scanned<'_>) -> Vec<Citation> {
         }
     }
     out
+}
+
+/// Whether only up to three spaces (or a blockquote's `>`) stand between the line start and
+/// `pos`, where a link reference definition can begin.
+fn starts_line(text: &str, pos: usize) -> bool {
+    let line = text[..pos].rsplit('\n').next().unwrap_or_default();
+    let rest = line.trim_start_matches(['>', ' ']);
+    rest.is_empty() && line.len() - line.trim_start_matches(' ').len() <= 3
 }
 
 /// Whether `pos` lies in one of `ranges` (sorted, non-overlapping): a binary search, so a
@@ -168,5 +181,7 @@ mod tests {
         );
         assert!(keys("```\n[@fenced]\n```\n").is_empty());
         assert!(keys("An escaped \\[@x] stays.").is_empty());
+        assert!(keys("[@alice]: https://example.org/alice\n").is_empty());
+        assert_eq!(keys("See [@alice]: it says so.").len(), 1);
     }
 }

@@ -54,7 +54,7 @@ pub fn parse_directive(text: &str, at: usize) -> Result<Directive<'_>, Directive
         return Err(DirectiveError {
             range: at..i,
             message: "expected a directive name after `{{#`".into(),
-            help: "write e.g. `{{#cite key}}`, or `\\{{#` for a literal `{{#`".into(),
+            help: "write e.g. `{{#cite key}}`, or `\\\\{{#` for a literal `{{#` (mdBook removes one backslash)".into(),
         });
     }
     i += name.len();
