@@ -436,3 +436,49 @@ fn citations_never_pair_with_what_the_author_wrote_next() {
     );
     assert_eq!(select(doc, "main p a.cite").len(), 3, "{hrefs:?}");
 }
+
+/// #15, finding 16: BibTeX's parenthesised blocks are read, and a repeated field keeps its
+/// first value with a warning, as BibTeX does.
+#[test]
+fn bibtex_syntax_is_read_as_bibtex_reads_it() {
+    use crate::judge::{pages, text_of};
+    let dir = copy_fixture("papers");
+    let root = dir.path();
+    let mut bib = std::fs::read_to_string(root.join("refs.bib")).unwrap();
+    bib.push_str(
+        "\n@string(tcj = \"Journal of Parentheses\")\n\
+         @article(paren2020, title = {Written (with) Parentheses}, author = {Doe, Jane}, year = 2020, journal = tcj)\n\
+         @misc{twice2021, title = {First Title}, title = {Second Title}, year = 2021}\n",
+    );
+    std::fs::write(root.join("refs.bib"), bib).unwrap();
+    std::fs::write(
+        root.join("src/intro.md"),
+        "# Citations\n\nSee [@paren2020] and [@twice2021].\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = crate::support::run_binary(
+        "mdbook-papers",
+        &["check", "--book", root.to_str().unwrap()],
+        "",
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stderr.contains("expected opening brace"), "{stderr}");
+    assert!(
+        stderr.contains("twice2021: field `title` is given twice; the first value is kept"),
+        "{stderr}"
+    );
+    load(root, Mode::Binaries).build().unwrap();
+    let pages = pages(&root.join("book"));
+    let doc = &pages
+        .iter()
+        .find(|(p, _)| p.ends_with("intro.html"))
+        .unwrap()
+        .1;
+    let refs = text_of(doc, "ol.papers-references");
+    assert!(refs.contains("Written (with) Parentheses"), "{refs}");
+    assert!(refs.contains("Journal of Parentheses"), "{refs}");
+    assert!(
+        refs.contains("First Title") && !refs.contains("Second Title"),
+        "{refs}"
+    );
+}

@@ -102,15 +102,125 @@ pub fn load(
 pub fn parse(texts: Vec<(PathBuf, String)>, diags: &mut Diagnostics) -> Bibliography {
     let texts: Vec<(PathBuf, String)> = texts
         .into_iter()
-        .map(|(shown, text)| match text.strip_prefix('\u{feff}') {
-            Some(rest) => (shown, rest.to_owned()),
-            None => (shown, text),
+        .map(|(shown, text)| {
+            let text = match text.strip_prefix('\u{feff}') {
+                Some(rest) => rest.to_owned(),
+                None => text,
+            };
+            let text = as_biblatex_reads(&shown, text, diags);
+            (shown, text)
         })
         .collect();
     if let Some(bibliography) = at_once(&texts) {
         return bibliography;
     }
     entry_by_entry(texts, diags)
+}
+
+/// `text` rewritten, byte for byte in place, into the syntax biblatex reads as BibTeX does:
+///
+/// * `@article(key, …)` and `@string(…)` are valid BibTeX, which biblatex refuses: their
+///   outer parentheses become braces;
+/// * a field given twice keeps its first value, as BibTeX does (biblatex would keep the
+///   last), with a warning at the second, which is blanked out.
+///
+/// Lengths and line breaks stay, so every offset into the result is one into the file.
+fn as_biblatex_reads(shown: &Path, text: String, diags: &mut Diagnostics) -> String {
+    let (blocks, _) = split(&text);
+    let mut out: Option<Vec<u8>> = None;
+    let mut index: Option<LineIndex<'_>> = None;
+    for block in &blocks {
+        if matches!(block.kind.as_str(), "comment" | "preamble") {
+            continue;
+        }
+        let src = &text[block.range.clone()];
+        let open = src.find(['{', '(']).unwrap_or(0);
+        if src.as_bytes().get(open) == Some(&b'(') && src.ends_with(')') {
+            let bytes = out.get_or_insert_with(|| text.as_bytes().to_vec());
+            bytes[block.range.start + open] = b'{';
+            bytes[block.range.end - 1] = b'}';
+        }
+        if block.kind == "string" || !may_repeat_a_field(src) {
+            continue;
+        }
+        let braced: String = match &out {
+            Some(bytes) => String::from_utf8_lossy(&bytes[block.range.clone()]).into_owned(),
+            None => src.to_owned(),
+        };
+        let Ok(raw) = biblatex::RawBibliography::parse(&braced) else {
+            continue;
+        };
+        let Some(entry) = raw.entries.first() else {
+            continue;
+        };
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        for pair in &entry.v.fields {
+            let name = pair.key.v.to_ascii_lowercase();
+            let Some(&first) = seen.get(&name) else {
+                seen.insert(name, pair.key.span.start);
+                continue;
+            };
+            // From the comma before the field to the end of its value.
+            let from = braced[..pair.key.span.start]
+                .rfind(',')
+                .unwrap_or(pair.key.span.start);
+            let to = pair.value.span.end;
+            let index = index.get_or_insert_with(|| LineIndex::new(&text));
+            diags.push(
+                Diagnostic::warning(format!(
+                    "{}: field `{name}` is given twice; the first value is kept, as BibTeX does",
+                    entry.v.key.v
+                ))
+                .at(Location::in_text(
+                    shown,
+                    index,
+                    block.range.start + pair.key.span.start..block.range.start + pair.key.span.end,
+                ))
+                .related(
+                    Location::in_text(
+                        shown,
+                        index,
+                        block.range.start + first..block.range.start + first + 1,
+                    ),
+                    "first given here",
+                )
+                .help("remove one of the two"),
+            );
+            let bytes = out.get_or_insert_with(|| text.as_bytes().to_vec());
+            for b in &mut bytes[block.range.start + from..block.range.start + to] {
+                if *b != b'\n' {
+                    *b = b' ';
+                }
+            }
+        }
+    }
+    match out {
+        // Only ASCII bytes were replaced, at ASCII bytes, and whole values blanked: still UTF-8.
+        Some(bytes) => String::from_utf8(bytes).unwrap_or(text),
+        None => text,
+    }
+}
+
+/// Whether an entry may name one field twice: a cheap look at the names after each comma,
+/// so that only such entries are parsed to find out.
+fn may_repeat_a_field(src: &str) -> bool {
+    let mut names: Vec<String> = src
+        .split(',')
+        .skip(1)
+        .filter_map(|part| {
+            let part = part.trim_start();
+            let name: String = part
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'))
+                .collect();
+            (!name.is_empty() && part[name.len()..].trim_start().starts_with('='))
+                .then(|| name.to_ascii_lowercase())
+        })
+        .collect();
+    let before = names.len();
+    names.sort_unstable();
+    names.dedup();
+    names.len() != before
 }
 
 /// The common case, a bibliography with nothing to report: every entry parsed and resolved in
