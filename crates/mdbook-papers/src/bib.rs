@@ -100,6 +100,9 @@ pub fn load(
 /// Parses BibTeX texts, each named as diagnostics should name it, in order (a leading
 /// byte-order mark is dropped). `@string` macros of earlier texts serve later ones.
 pub fn parse(texts: Vec<(PathBuf, String)>, diags: &mut Diagnostics) -> Bibliography {
+    // Files whose text biblatex gets rewritten: a paper's BibTeX (what its copy button holds)
+    // stays the bytes the author wrote.
+    let mut originals: Vec<(PathBuf, String)> = Vec::new();
     let texts: Vec<(PathBuf, String)> = texts
         .into_iter()
         .map(|(shown, text)| {
@@ -107,14 +110,27 @@ pub fn parse(texts: Vec<(PathBuf, String)>, diags: &mut Diagnostics) -> Bibliogr
                 Some(rest) => rest.to_owned(),
                 None => text,
             };
-            let text = as_biblatex_reads(&shown, text, diags);
-            (shown, text)
+            let read = as_biblatex_reads(&shown, &text, diags);
+            if read != text {
+                originals.push((shown.clone(), text));
+            }
+            (shown, read)
         })
         .collect();
-    if let Some(bibliography) = at_once(&texts) {
-        return bibliography;
+    let mut bibliography = match at_once(&texts) {
+        Some(bibliography) => bibliography,
+        None => entry_by_entry(texts, diags),
+    };
+    if !originals.is_empty() {
+        for paper in &mut bibliography.papers {
+            if let Some((_, text)) = originals.iter().find(|(shown, _)| *shown == paper.file)
+                && let Some(bytes) = text.get(paper.span.clone())
+            {
+                bytes.clone_into(&mut paper.bibtex);
+            }
+        }
     }
-    entry_by_entry(texts, diags)
+    bibliography
 }
 
 /// `text` rewritten, byte for byte in place, into the syntax biblatex reads as BibTeX does:
@@ -125,8 +141,8 @@ pub fn parse(texts: Vec<(PathBuf, String)>, diags: &mut Diagnostics) -> Bibliogr
 ///   last), with a warning at the second, which is blanked out.
 ///
 /// Lengths and line breaks stay, so every offset into the result is one into the file.
-fn as_biblatex_reads(shown: &Path, text: String, diags: &mut Diagnostics) -> String {
-    let (blocks, _) = split(&text);
+fn as_biblatex_reads(shown: &Path, text: &str, diags: &mut Diagnostics) -> String {
+    let (blocks, _) = split(text);
     let mut out: Option<Vec<u8>> = None;
     let mut index: Option<LineIndex<'_>> = None;
     for block in &blocks {
@@ -165,7 +181,7 @@ fn as_biblatex_reads(shown: &Path, text: String, diags: &mut Diagnostics) -> Str
                 .rfind(',')
                 .unwrap_or(pair.key.span.start);
             let to = pair.value.span.end;
-            let index = index.get_or_insert_with(|| LineIndex::new(&text));
+            let index = index.get_or_insert_with(|| LineIndex::new(text));
             diags.push(
                 Diagnostic::warning(format!(
                     "{}: field `{name}` is given twice; the first value is kept, as BibTeX does",
@@ -196,8 +212,8 @@ fn as_biblatex_reads(shown: &Path, text: String, diags: &mut Diagnostics) -> Str
     }
     match out {
         // Only ASCII bytes were replaced, at ASCII bytes, and whole values blanked: still UTF-8.
-        Some(bytes) => String::from_utf8(bytes).unwrap_or(text),
-        None => text,
+        Some(bytes) => String::from_utf8(bytes).unwrap_or_else(|_| text.to_owned()),
+        None => text.to_owned(),
     }
 }
 
