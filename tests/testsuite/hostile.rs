@@ -552,6 +552,19 @@ fn every_hostile_input_gets_its_diagnostic_and_exit_code() {
             "`limit=0` is not a number of papers, at least 1",
         ),
         (
+            "a supported card with no support, in a book without mdbook-papers",
+            "hypotheses",
+            |r| {
+                rewrite(&r.join("book.toml"), "[preprocessor.papers]", "[output.html.not-papers]");
+                append(
+                    &r.join("src/chapter.md"),
+                    "\n```hypothesis\nid = \"bare\"\ntitle = \"B\"\nstatement = \"S.\"\nstatus = \"supported\"\n```\n",
+                );
+            },
+            0,
+            "`bare` is marked supported but cites no supporting evidence",
+        ),
+        (
             "missing glossary",
             "terms",
             |r| std::fs::write(r.join("src/SUMMARY.md"), "- [Chapter](chapter.md)\n").unwrap(),

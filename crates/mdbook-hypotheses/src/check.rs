@@ -34,6 +34,11 @@ pub fn book(cards: &[Card], bibliography: Option<&Bibliography>, diags: &mut Dia
         }
     }
     parent_cycles(cards, &first, diags);
+    // Status against evidence needs no bibliography: a book without mdbook-papers is
+    // checked too (it was not, so `strict` passed a "supported" card with no support).
+    for c in cards {
+        consistency(c, bibliography, diags);
+    }
     let Some(bib) = bibliography else { return };
     let keys = livingref_core::config::Suggestions::new(bib.keys());
     for c in cards {
@@ -48,12 +53,11 @@ pub fn book(cards: &[Card], bibliography: Option<&Bibliography>, diags: &mut Dia
                 diags.push(d);
             }
         }
-        consistency(c, bib, diags);
     }
 }
 
 /// Warnings where a card's status and its evidence disagree.
-fn consistency(c: &Card, bib: &Bibliography, diags: &mut Diagnostics) {
+fn consistency(c: &Card, bib: Option<&Bibliography>, diags: &mut Diagnostics) {
     let has = |stance: Stance| c.evidence.iter().any(|e| e.stance == stance);
     if c.status == "supported" && !has(Stance::Supports) {
         diags.push(
@@ -69,7 +73,9 @@ fn consistency(c: &Card, bib: &Bibliography, diags: &mut Diagnostics) {
                 .help("add `{ cite = \"key\", stance = \"contests\" }` to `evidence`, or change the status"),
         );
     }
-    if let Some(reviewed) = c.last_reviewed {
+    if let Some(reviewed) = c.last_reviewed
+        && let Some(bib) = bib
+    {
         for e in c.evidence.iter().filter(|e| e.stance == Stance::Contests) {
             let Some(date) = bib.get(&e.cite).and_then(|p| p.date) else {
                 continue;
