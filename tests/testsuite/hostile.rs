@@ -555,7 +555,11 @@ fn every_hostile_input_gets_its_diagnostic_and_exit_code() {
             "a supported card with no support, in a book without mdbook-papers",
             "hypotheses",
             |r| {
-                rewrite(&r.join("book.toml"), "[preprocessor.papers]", "[output.html.not-papers]");
+                rewrite(
+                    &r.join("book.toml"),
+                    "[preprocessor.papers]",
+                    "[output.html.not-papers]",
+                );
                 append(
                     &r.join("src/chapter.md"),
                     "\n```hypothesis\nid = \"bare\"\ntitle = \"B\"\nstatement = \"S.\"\nstatus = \"supported\"\n```\n",
@@ -563,6 +567,30 @@ fn every_hostile_input_gets_its_diagnostic_and_exit_code() {
             },
             0,
             "`bare` is marked supported but cites no supporting evidence",
+        ),
+        (
+            "a card inside a list item",
+            "hypotheses",
+            |r| {
+                append(
+                    &r.join("src/chapter.md"),
+                    "\n- An item:\n\n  ```hypothesis\n  id = \"listed\"\n  title = \"L\"\n  statement = \"S.\"\n  status = \"open\"\n  ```\n",
+                )
+            },
+            1,
+            "a hypothesis card must stand at the top level of its chapter",
+        ),
+        (
+            "a card inside a blockquote",
+            "hypotheses",
+            |r| {
+                append(
+                    &r.join("src/chapter.md"),
+                    "\n> ```hypothesis\n> id = \"quoted\"\n> title = \"Q\"\n> statement = \"S.\"\n> status = \"open\"\n> ```\n",
+                )
+            },
+            1,
+            "a hypothesis card must stand at the top level of its chapter",
         ),
         (
             "missing glossary",

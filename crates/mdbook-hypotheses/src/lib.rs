@@ -231,7 +231,18 @@ pub fn read_cards(
     let index = LineIndex::new(content);
     let cards: Vec<Card> = blocks
         .into_iter()
-        .filter_map(|(block, body)| {
+        .filter_map(|found| {
+            if found.nested {
+                // Its lines carry `> ` or the item's indentation, which TOML cannot read, and
+                // a card's HTML would end the list or quote it stands in.
+                diags.push(
+                    Diagnostic::error("a hypothesis card must stand at the top level of its chapter")
+                        .at(Location::in_text(file, &index, found.block.start..found.block.start + 3))
+                        .help("move the block out of the list or blockquote; link to the card from there with `[title](#id)`"),
+                );
+                return None;
+            }
+            let (block, body) = (found.block, found.body);
             let src = card::Source {
                 text: content,
                 index: &index,

@@ -77,18 +77,33 @@ impl ParseOptions {
     }
 }
 
-/// Fenced code blocks whose info string's first word is `info` (```` ```hypothesis ````):
-/// (whole block, body) byte ranges, as mdBook's parser sees them.
-pub fn fenced_blocks(
-    content: &str,
-    info: &str,
-    markdown: &ParseOptions,
-) -> Vec<(Range<usize>, Range<usize>)> {
+/// A fenced code block found by [`fenced_blocks`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FencedBlock {
+    /// The whole block, fences included.
+    pub block: Range<usize>,
+    /// Its content.
+    pub body: Range<usize>,
+    /// Whether it stands inside a list item, blockquote or footnote: its lines then carry
+    /// the container's markers or indentation, which are not the block's text.
+    pub nested: bool,
+}
+
+/// Fenced code blocks whose info string's first word is `info` (```` ```hypothesis ````), as
+/// mdBook's parser sees them.
+pub fn fenced_blocks(content: &str, info: &str, markdown: &ParseOptions) -> Vec<FencedBlock> {
     use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
     let mut out = Vec::new();
+    let mut containers = 0usize;
     let mut current: Option<(Range<usize>, Option<Range<usize>>)> = None;
     for (event, range) in markdown.parser(content).into_offset_iter() {
         match event {
+            Event::Start(
+                Tag::BlockQuote(_) | Tag::List(_) | Tag::Item | Tag::FootnoteDefinition(_),
+            ) => containers += 1,
+            Event::End(
+                TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Item | TagEnd::FootnoteDefinition,
+            ) => containers = containers.saturating_sub(1),
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(word)))
                 if word.split_whitespace().next() == Some(info) =>
             {
@@ -102,7 +117,11 @@ pub fn fenced_blocks(
             Event::End(TagEnd::CodeBlock) => {
                 if let Some((block, body)) = current.take() {
                     let body = body.unwrap_or(block.start..block.start);
-                    out.push((block, body));
+                    out.push(FencedBlock {
+                        block,
+                        body,
+                        nested: containers > 0,
+                    });
                 }
             }
             _ => {}
