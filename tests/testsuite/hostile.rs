@@ -593,6 +593,20 @@ fn every_hostile_input_gets_its_diagnostic_and_exit_code() {
             "a hypothesis card must stand at the top level of its chapter",
         ),
         (
+            "a recent-papers section inside a blockquote",
+            "papers",
+            |r| append(&r.join("src/chapter.md"), "\n> {{#recent-papers}}\n"),
+            0,
+            "`{{#recent-papers}}` cannot become its section here: it stands inside a list item or blockquote",
+        ),
+        (
+            "a bibliography at the end of a list item's line",
+            "papers",
+            |r| append(&r.join("src/chapter.md"), "\n- item {{#bibliography}}\n- next\n"),
+            0,
+            "`{{#bibliography}}` cannot become its section here",
+        ),
+        (
             "missing glossary",
             "terms",
             |r| std::fs::write(r.join("src/SUMMARY.md"), "- [Chapter](chapter.md)\n").unwrap(),

@@ -162,6 +162,17 @@ impl Plugin for Hypotheses {
                     .flatten()
                     .filter(|d| d.name == "hypotheses")
                 {
+                    if let Some(why) = livingref_core::markdown::misplaced_block(
+                        chapter.content,
+                        &scanned,
+                        &d.range,
+                    ) {
+                        diags.push(
+                            livingref_core::markdown::misplaced_block_warning(d.name, why)
+                                .at(at(d.range.clone())),
+                        );
+                        continue;
+                    }
                     let table = summary(d, &cards, &statuses, path, lang, &labels, &at, &mut diags);
                     edits.push(Edit::replace(d.range.clone(), table));
                 }

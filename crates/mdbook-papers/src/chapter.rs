@@ -197,6 +197,17 @@ pub fn process(
     let mut has_bibliography = false;
 
     for parsed in &scanned.directives {
+        if let Ok(d) = parsed
+            && matches!(d.name, "recent-papers" | "bibliography")
+            && let Some(why) =
+                livingref_core::markdown::misplaced_block(content, &scanned, &d.range)
+        {
+            diags.push(
+                livingref_core::markdown::misplaced_block_warning(d.name, why)
+                    .at(at(d.range.clone())),
+            );
+            continue;
+        }
         match parsed {
             Ok(d) if d.name == "recent-papers" => {
                 has_recent = true;
@@ -540,12 +551,11 @@ pub fn full_entries<'c>(
             continue;
         }
         let url = html::page_url(page, html);
-        for d in scan(content, parse, &ScanOptions::default())
-            .directives
-            .iter()
-            .flatten()
-            .filter(|d| d.name == "bibliography")
-        {
+        let scanned = scan(content, parse, &ScanOptions::default());
+        for d in scanned.directives.iter().flatten().filter(|d| {
+            d.name == "bibliography"
+                && livingref_core::markdown::misplaced_block(content, &scanned, &d.range).is_none()
+        }) {
             for paper in bibliography_papers(d, bib) {
                 if let Some(i) = bib.index_of(&paper.key) {
                     out.entry(i).or_insert_with(|| url.clone());

@@ -21,7 +21,10 @@ pub use append::{OpenAtEnd, append, open_at_end, open_at_end_warning};
 pub use directive::{Arg, Directive, DirectiveError, parse_directive};
 pub use inert::inert;
 pub use math::math_spans;
-pub use regions::{Heading, Link, Prose, ScanOptions, Scanned, heading_ids, heading_slug, scan};
+pub use regions::{
+    Heading, Link, Prose, ScanOptions, Scanned, heading_ids, heading_slug, misplaced_block,
+    misplaced_block_warning, scan,
+};
 pub use splice::{Edit, SpliceError, splice};
 
 use mdbook_markdown::MarkdownOptions;

@@ -101,6 +101,46 @@ pub struct Scanned<'t> {
     /// A code block, comment or raw block the chapter never closes: appended text must close
     /// it first (see [`append`](super::append)).
     pub open_at_end: Option<super::OpenAtEnd>,
+    /// Sorted, merged ranges of list items, blockquotes and footnotes: where a block that a
+    /// directive expands to cannot go (see [`misplaced_block`]).
+    pub containers: Vec<Range<usize>>,
+}
+
+/// The warning for block directive `name` that [`misplaced_block`] refused, for `why`.
+pub fn misplaced_block_warning(name: &str, why: &str) -> crate::Diagnostic {
+    crate::Diagnostic::warning(format!(
+        "`{{{{#{name}}}}}` cannot become its section here: {why}; it is left as written"
+    ))
+    .help("put the directive on a line of its own, outside lists and blockquotes")
+}
+
+/// Why the block directive at `range` (`{{#recent-papers}}`, `{{#bibliography}}`,
+/// `{{#hypotheses}}`) cannot be replaced by the block it stands for, if it cannot: inside a
+/// list item or blockquote the block would end the container (an empty quote, a list split
+/// in two), and next to other text on its line it would break the paragraph apart.
+pub fn misplaced_block(
+    text: &str,
+    scanned: &Scanned<'_>,
+    range: &Range<usize>,
+) -> Option<&'static str> {
+    let i = scanned.containers.partition_point(|r| r.end <= range.start);
+    if scanned
+        .containers
+        .get(i)
+        .is_some_and(|r| r.start <= range.start)
+    {
+        return Some("it stands inside a list item or blockquote");
+    }
+    let line_start = text[..range.start].rfind('\n').map_or(0, |n| n + 1);
+    let line_end = text[range.end..]
+        .find('\n')
+        .map_or(text.len(), |n| range.end + n);
+    if !text[line_start..range.start].trim().is_empty()
+        || !text[range.end..line_end].trim().is_empty()
+    {
+        return Some("other text shares its line");
+    }
+    None
 }
 
 /// Scans `text` with mdBook's parser (configured by `parse`).
@@ -119,8 +159,12 @@ pub fn scan<'t>(text: &'t str, parse: &ParseOptions, opts: &ScanOptions) -> Scan
     let body_start = front_matter.as_ref().map_or(0, |r| r.end);
 
     let mut end_tracker = super::append::EndTracker::default();
+    let mut containers: Vec<Range<usize>> = Vec::new();
     for (event, range) in parse.parser(text).into_offset_iter() {
         end_tracker.observe(&event, range.clone());
+        if let Event::Start(Tag::BlockQuote(_) | Tag::Item | Tag::FootnoteDefinition(_)) = &event {
+            containers.push(range.clone());
+        }
         if range.end <= body_start && body_start > 0 {
             continue;
         }
@@ -248,6 +292,7 @@ pub fn scan<'t>(text: &'t str, parse: &ParseOptions, opts: &ScanOptions) -> Scan
     }
     regions.extend(current.take());
     out.open_at_end = end_tracker.finish(text);
+    out.containers = merge(containers);
 
     // Math and directives live inside what pulldown-cmark calls text; cut them out.
     opaque.sort_by_key(|r| r.start);
