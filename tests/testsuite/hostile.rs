@@ -602,7 +602,12 @@ fn every_hostile_input_gets_its_diagnostic_and_exit_code() {
         (
             "a bibliography at the end of a list item's line",
             "papers",
-            |r| append(&r.join("src/chapter.md"), "\n- item {{#bibliography}}\n- next\n"),
+            |r| {
+                append(
+                    &r.join("src/chapter.md"),
+                    "\n- item {{#bibliography}}\n- next\n",
+                )
+            },
             0,
             "`{{#bibliography}}` cannot become its section here",
         ),
@@ -744,6 +749,8 @@ fn data_reaches_no_page_as_markup() {
             "# Chapter\n\nA feature, cited [@good], [@md1] and [@md2]; keys alike [@a.b; @a-b; @a:b].\n\n\
              ## \\[click me\\](javascript:alert(4))\n\nA feature again.\n\n\
              ## Heading ![i](https://evil.example/h.png) image\n\nOne more feature.\n\n\
+             ## Results {{{{#cite good}}}}\n\n[see {{{{#cite good}}}}](https://example.org) and \
+             ![figure {{{{#cite good}}}}](figure.png)\n\nFeature\n: cited {{{{#cite good}}}}\n\n\
              {}\n{{{{#recent-papers title=\"[t](javascript:alert(5)) ![i](https://evil.example/t.png)\"}}}}\n\n\
              {{{{#hypotheses}}}}\n",
             card("h1")
@@ -818,6 +825,19 @@ fn data_reaches_no_page_as_markup() {
         .iter()
         .find(|(p, _)| p.ends_with("chapter.html"))
         .unwrap();
+    // A citation in a heading, link text or image alt text is plain text (finding 23).
+    for img in select(chapter, "main img") {
+        let alt = img.value().attr("alt").unwrap_or_default();
+        assert!(!alt.contains('<'), "raw HTML in alt text: {alt}");
+    }
+    let headings: Vec<String> = select(chapter, "main h2")
+        .iter()
+        .map(|h| h.text().collect::<String>())
+        .collect();
+    assert!(
+        headings.iter().any(|h| h.contains("Results (A, 2024)")),
+        "{headings:?}"
+    );
     // Each citation leads to its own entry, however alike the keys (finding 26).
     let mut targets = Vec::new();
     for a in select(chapter, "a.cite") {

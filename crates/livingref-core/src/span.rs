@@ -104,6 +104,13 @@ impl<'a> LineIndex<'a> {
     }
 }
 
+/// Whether `pos` lies in one of `sorted` (ordered, non-overlapping ranges): a binary search,
+/// so a chapter full of candidates stays linear. The one such lookup of the suite.
+pub fn in_sorted(sorted: &[std::ops::Range<usize>], pos: usize) -> bool {
+    let i = sorted.partition_point(|r| r.end <= pos);
+    sorted.get(i).is_some_and(|r| r.start <= pos)
+}
+
 /// Largest char boundary `<= offset`, clamped to the text length.
 pub(crate) fn floor_char_boundary(text: &str, offset: usize) -> usize {
     let mut offset = offset.min(text.len());

@@ -9,6 +9,7 @@ use crate::{CitationStyle, References, Settings};
 use livingref_core::config::nearest;
 use livingref_core::markdown::{Directive, Edit, ParseOptions, ScanOptions, scan, splice};
 use livingref_core::span::LineIndex;
+use livingref_core::span::in_sorted;
 use livingref_core::{Diagnostic, Diagnostics, Location, html};
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -289,7 +290,12 @@ pub fn process(
         }
         edits.push(Edit::replace(
             citation.range.clone(),
-            render_citation(citation, &numbers, cx),
+            render_citation(
+                citation,
+                &numbers,
+                cx,
+                !in_sorted(&scanned.anchorless, citation.range.start),
+            ),
         ));
     }
 
@@ -598,10 +604,14 @@ fn bibliography(d: &Directive<'_>, cx: &Context<'_>) -> String {
     out
 }
 
+/// A citation's text; `linked` is false where a link would nest in another (a heading, a
+/// definition-list term, link text) or show as raw HTML (image alt text): the label is
+/// then plain text, still pointing at the References list by its words.
 fn render_citation(
     citation: &Citation,
     numbers: &HashMap<&str, usize>,
     cx: &Context<'_>,
+    linked: bool,
 ) -> String {
     let numeric = cx.settings.citation_style == CitationStyle::Numeric;
     let parts: Vec<String> = citation
@@ -609,6 +619,9 @@ fn render_citation(
         .iter()
         .map(|item| {
             let Some(paper) = cx.bib.get(&item.key) else {
+                if !linked {
+                    return format!("?{}", html::text(&item.key));
+                }
                 return format!(
                     "<span class='cite-missing'>?{}</span>",
                     html::text(&item.key)
@@ -627,12 +640,16 @@ fn render_citation(
             if !item.prefix.is_empty() {
                 let _ = write!(out, "{} ", html::text(&item.prefix));
             }
-            let _ = write!(
-                out,
-                "<a class='cite' {}>{}</a>",
-                cx.cite_attributes(paper),
-                html::text(&label)
-            );
+            if linked {
+                let _ = write!(
+                    out,
+                    "<a class='cite' {}>{}</a>",
+                    cx.cite_attributes(paper),
+                    html::text(&label)
+                );
+            } else {
+                out.push_str(&html::text(&label));
+            }
             if !item.locator.is_empty() {
                 let _ = write!(out, ", {}", html::text(&item.locator));
             }

@@ -2,6 +2,7 @@
 //! `[@key]`, `[@k1; @k2]`, `[see @key, p. 3]`.
 
 use livingref_core::markdown::Scanned;
+use livingref_core::span::in_sorted;
 use std::ops::Range;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,13 +97,6 @@ fn starts_line(text: &str, pos: usize) -> bool {
     let line = text[..pos].rsplit('\n').next().unwrap_or_default();
     let rest = line.trim_start_matches(['>', ' ']);
     rest.is_empty() && line.len() - line.trim_start_matches(' ').len() <= 3
-}
-
-/// Whether `pos` lies in one of `ranges` (sorted, non-overlapping): a binary search, so a
-/// chapter full of brackets stays linear.
-fn in_sorted(ranges: &[Range<usize>], pos: usize) -> bool {
-    let i = ranges.partition_point(|r| r.end <= pos);
-    ranges.get(i).is_some_and(|r| r.start <= pos)
 }
 
 /// Links come in document order and never nest, so the last one starting at or before `pos`

@@ -25,10 +25,7 @@ pub fn inert<'t>(text: &'t str, markdown: &ParseOptions) -> Cow<'t, str> {
     } else {
         Vec::new()
     };
-    let in_math = |at: usize| {
-        let i = math.partition_point(|r| r.end <= at);
-        math.get(i).is_some_and(|r| r.start <= at)
-    };
+    let in_math = |at: usize| crate::span::in_sorted(&math, at);
     for (event, range) in markdown.parser(text).into_offset_iter() {
         if range.start < skip_until {
             continue;

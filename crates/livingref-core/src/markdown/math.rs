@@ -23,10 +23,7 @@ use std::ops::Range;
 pub fn math_spans(text: &str, skip: &[Range<usize>]) -> Vec<Range<usize>> {
     let b = text.as_bytes();
     let mut spans = Vec::new();
-    let in_skip = |pos: usize| {
-        let i = skip.partition_point(|r| r.end <= pos);
-        skip.get(i).is_some_and(|r| r.start <= pos)
-    };
+    let in_skip = |pos: usize| crate::span::in_sorted(skip, pos);
     let mut para_end = 0;
     // Per closer: the offset up to which it is known not to occur (validly).
     let mut dead = [0usize; 6];

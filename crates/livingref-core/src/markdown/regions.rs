@@ -104,6 +104,10 @@ pub struct Scanned<'t> {
     /// Sorted, merged ranges of list items, blockquotes and footnotes: where a block that a
     /// directive expands to cannot go (see [`misplaced_block`]).
     pub containers: Vec<Range<usize>>,
+    /// Sorted, merged ranges where a generated link would land inside another one or show as
+    /// raw text: headings and definition-list terms (mdBook makes them links), link text,
+    /// and image alt text.
+    pub anchorless: Vec<Range<usize>>,
 }
 
 /// The warning for block directive `name` that [`misplaced_block`] refused, for `why`.
@@ -160,10 +164,25 @@ pub fn scan<'t>(text: &'t str, parse: &ParseOptions, opts: &ScanOptions) -> Scan
 
     let mut end_tracker = super::append::EndTracker::default();
     let mut containers: Vec<Range<usize>> = Vec::new();
+    let mut anchorless: Vec<Range<usize>> = Vec::new();
     for (event, range) in parse.parser(text).into_offset_iter() {
         end_tracker.observe(&event, range.clone());
-        if let Event::Start(Tag::BlockQuote(_) | Tag::Item | Tag::FootnoteDefinition(_)) = &event {
-            containers.push(range.clone());
+        match &event {
+            Event::Start(Tag::BlockQuote(_) | Tag::Item | Tag::FootnoteDefinition(_)) => {
+                containers.push(range.clone());
+            }
+            Event::Start(
+                Tag::Heading { .. }
+                | Tag::Link { .. }
+                | Tag::Image { .. }
+                | Tag::DefinitionListTitle,
+            ) => anchorless.push(range.clone()),
+            _ => {}
+        }
+        match &event {
+            Event::Start(Tag::DefinitionListTitle) => depth.dt += 1,
+            Event::End(TagEnd::DefinitionListTitle) => depth.dt = depth.dt.saturating_sub(1),
+            _ => {}
         }
         if range.end <= body_start && body_start > 0 {
             continue;
@@ -293,6 +312,7 @@ pub fn scan<'t>(text: &'t str, parse: &ParseOptions, opts: &ScanOptions) -> Scan
     regions.extend(current.take());
     out.open_at_end = end_tracker.finish(text);
     out.containers = merge(containers);
+    out.anchorless = merge(anchorless);
 
     // Math and directives live inside what pulldown-cmark calls text; cut them out.
     opaque.sort_by_key(|r| r.start);
@@ -448,6 +468,8 @@ struct Depth {
     link: u32,
     image: u32,
     heading: u32,
+    /// A definition list's term: mdBook makes it a header link, like a heading.
+    dt: u32,
     inline_html: u32,
 }
 
@@ -457,7 +479,7 @@ impl Depth {
             && self.link == 0
             && self.image == 0
             && self.inline_html == 0
-            && (self.heading == 0 || opts.headings_are_prose)
+            && ((self.heading == 0 && self.dt == 0) || opts.headings_are_prose)
     }
 }
 
@@ -534,8 +556,7 @@ fn is_escaped(text: &str, at: usize) -> bool {
 }
 
 fn in_ranges(sorted: &[Range<usize>], pos: usize) -> bool {
-    let i = sorted.partition_point(|r| r.end <= pos);
-    sorted.get(i).is_some_and(|r| r.start <= pos)
+    crate::span::in_sorted(sorted, pos)
 }
 
 fn merge(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
