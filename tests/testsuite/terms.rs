@@ -326,3 +326,37 @@ fn previews_appear_on_hover_focus_and_tap_in_a_real_browser() {
 
     b.assert_clean(&server.origin);
 }
+
+/// #15, finding 27: `<term:id>` autolinks and reference-style links to `term:id` lead to the
+/// glossary entry, and a definition-list term is never linked inside mdBook's header link.
+#[test]
+fn every_explicit_link_form_reaches_the_glossary() {
+    use crate::judge::{pages, select};
+    let dir = copy_fixture("terms-en");
+    let root = dir.path();
+    std::fs::write(
+        root.join("src/plain.md"),
+        "# Plain\n\nAn autolink <term:sae>, a reference [the dictionary][d], a collapsed \
+         [dictionary][] and a shortcut [dictionary].\n\n[d]: term:sae\n[dictionary]: term:sae\n\n\
+         Superposition\n: a definition-list term that is a glossary term.\n",
+    )
+    .unwrap();
+    load(root, Mode::Binaries).build().unwrap();
+    let pages = pages(&root.join("book"));
+    let doc = &pages
+        .iter()
+        .find(|(p, _)| p.ends_with("plain.html"))
+        .unwrap()
+        .1;
+    let hrefs: Vec<String> = select(doc, "main p a")
+        .iter()
+        .map(|a| a.value().attr("href").unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(hrefs.len(), 4, "{hrefs:?}");
+    assert!(hrefs.iter().all(|h| h == "glossary.html#sae"), "{hrefs:?}");
+    assert!(select(doc, "main a a").is_empty(), "a link inside a link");
+    assert!(
+        select(doc, "main dt a.term").is_empty(),
+        "a term linked inside a <dt>"
+    );
+}

@@ -164,6 +164,26 @@ fn explicit_links(
                 link.range.end - tail.len()..link.range.end,
                 close,
             ));
+        } else if source.starts_with('<') && source.ends_with('>') {
+            // `<term:id>`: an autolink with a scheme no browser knows; it becomes a link
+            // showing the term.
+            let (open, close) = link_markup(href, e, html);
+            out.edits.push(Edit::replace(
+                link.range.clone(),
+                format!("{open}{}{close}", html::text(&e.display)),
+            ));
+        } else if source.starts_with('[') && source.ends_with(']') {
+            // Reference style, `[text][r]` or `[text]` with `[r]: term:id` defined elsewhere:
+            // the destination is not in the link, so the whole link is rewritten around its
+            // text (the definition itself renders nothing).
+            let text_end = source.rfind("][").unwrap_or(source.len() - 1);
+            let (open, close) = link_markup(href, e, html);
+            out.edits
+                .push(Edit::replace(link.range.start..link.range.start + 1, open));
+            out.edits.push(Edit::replace(
+                link.range.start + text_end..link.range.end,
+                close,
+            ));
         } else if let Some(at) = source.rfind(&format!("term:{id}")) {
             let start = link.range.start + at;
             out.edits.push(Edit::replace(
