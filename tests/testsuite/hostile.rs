@@ -612,6 +612,18 @@ fn every_hostile_input_gets_its_diagnostic_and_exit_code() {
             "`{{#bibliography}}` cannot become its section here",
         ),
         (
+            "a lint about an entry that starts mid-line",
+            "papers",
+            |r| {
+                append(
+                    &r.join("refs.bib"),
+                    "@misc{pad1, title={P}, year=2020, keywords={x}} @misc{late, title={L}, year=2020, keywords={x}}\n",
+                )
+            },
+            0,
+            "`late` is cited nowhere in the book\n --> refs.bib:2:49",
+        ),
+        (
             "missing glossary",
             "terms",
             |r| std::fs::write(r.join("src/SUMMARY.md"), "- [Chapter](chapter.md)\n").unwrap(),

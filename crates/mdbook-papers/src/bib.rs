@@ -612,6 +612,11 @@ fn assemble(
         match text.get(range.clone()) {
             Some(original) if !range.is_empty() => {
                 paper.bibtex = original.to_owned();
+                paper.at = Some(Location::in_text(
+                    shown,
+                    &indexes[file],
+                    range.start..range.start + 1,
+                ));
                 paper.span = range;
             }
             _ => {

@@ -12,12 +12,14 @@ use std::collections::HashSet;
 
 /// Where an entry starts, for diagnostics.
 pub fn location(paper: &Paper) -> Location {
-    Location::at_line(
-        paper.file.clone(),
-        paper.line,
-        1,
-        paper.bibtex.lines().next().unwrap_or_default(),
-    )
+    paper.at.clone().unwrap_or_else(|| {
+        Location::at_line(
+            paper.file.clone(),
+            paper.line,
+            1,
+            paper.bibtex.lines().next().unwrap_or_default(),
+        )
+    })
 }
 
 /// Entries that are the same paper as an earlier one by DOI, arXiv id or title (duplicate keys

@@ -69,6 +69,9 @@ pub struct Paper {
     pub bibtex: String,
     pub file: PathBuf,
     pub line: usize,
+    /// Where the entry starts, line, column and a window of its line, for diagnostics about
+    /// the whole entry (in a one-line `.bib`, most entries start past column 1).
+    pub at: Option<livingref_core::Location>,
     /// Byte range of the entry in its file (after a byte-order mark, if any).
     pub span: std::ops::Range<usize>,
 }
@@ -178,6 +181,7 @@ impl Paper {
             bibtex: String::new(),
             file,
             line,
+            at: None,
             span: 0..0,
         }
     }

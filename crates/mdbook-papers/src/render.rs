@@ -286,6 +286,7 @@ mod tests {
             bibtex: String::new(),
             file: PathBuf::new(),
             line: 1,
+            at: None,
             span: 0..0,
         }
     }
