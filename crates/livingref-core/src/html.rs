@@ -154,6 +154,19 @@ const FRAGMENT: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
     .add(b'#')
     .add(b'%');
 
+/// What is percent-encoded when an identifier (a DOI, an arXiv id) becomes the path of a
+/// resolver's URL: controls, space, quotes, `<>`, `` ` ``, `{}|\^[]`, and `#`, `?`, `%`,
+/// which would end the path or start an escape (the DOI Handbook asks for the same).
+const IDENTIFIER: &percent_encoding::AsciiSet = &FRAGMENT.add(b'?').add(b'[').add(b']');
+
+/// The link to identifier `id` at a resolver (`https://doi.org/`, `https://arxiv.org/abs/`).
+pub fn resolver_url(base: &str, id: &str) -> String {
+    format!(
+        "{base}{}",
+        percent_encoding::utf8_percent_encode(id, IDENTIFIER)
+    )
+}
+
 /// `id` as the fragment of a link (`#` not included).
 pub fn fragment(id: &str) -> String {
     percent_encoding::utf8_percent_encode(id, FRAGMENT).to_string()

@@ -8,7 +8,7 @@
 //!
 //! | target | feeds | invariants |
 //! |---|---|---|
-//! | [`bibtex`] | a `.bib` file | no panic; every paper's BibTeX is its exact source span, keys unique |
+//! | [`bibtex`] | a `.bib` file | no panic; every paper's BibTeX is its exact source span, keys unique; cited and listed, the papers' HTML holds no element, attribute or link of the data's own, and lists every paper |
 //! | [`terms`] | glossary terms + a chapter | edits are insertions at char boundaries outside protected regions; removing them gives the chapter back byte for byte; the Markdown keeps its structure |
 //! | [`hypotheses`] | a hypothesis block's TOML | no panic; no output without errors means none was lost; no raw `<script>` from card data |
 //! | [`directives`] | text after `{{#`, and any Markdown | spans inside the text on char boundaries; prose never overlaps protected regions |
@@ -59,6 +59,7 @@ pub fn bibtex(data: &[u8]) {
             assert!(paper.bibtex.starts_with('@'));
         }
     }
+    rendered_papers_stay_inert(&bib);
     // What `mdbook-papers add` would write must read back.
     if let Some(written) = mdbook_papers::normalize::Written::read(source) {
         let again = mdbook_papers::normalize::to_bibtex(&written);
@@ -67,6 +68,166 @@ pub fn bibtex(data: &[u8]) {
             "normalized entry does not read back: {again:?}"
         );
     }
+}
+
+/// Every paper cited once and listed by `{{#bibliography}}`, through the papers plugin's
+/// chapter work and then Markdown as mdBook renders it: nothing the BibTeX holds may become
+/// an element, attribute or link of its own, and no entry may be lost.
+fn rendered_papers_stay_inert(bib: &mdbook_papers::bib::Bibliography) {
+    use mdbook_papers::{chapter, paper::PaperDate, render};
+    let settings = mdbook_papers::Settings::default();
+    let cx = chapter::Context {
+        bib,
+        settings: &settings,
+        strings: render::strings(livingref_core::Lang::En),
+        today: PaperDate {
+            year: 2026,
+            month: 12,
+            day: 4,
+        },
+        html: true,
+        parse: ParseOptions::default(),
+        rendered: chapter::Rendered::new(bib),
+        suggest: livingref_core::config::Suggestions::new(bib.keys()),
+        full_entries: std::collections::HashMap::new(),
+    };
+    // Keys a directive can name; the others are still listed by the bibliography.
+    let citable: Vec<&str> = bib
+        .keys()
+        .filter(|k| {
+            k.chars()
+                .all(|c| c.is_alphanumeric() || "_:.-/".contains(c))
+        })
+        .collect();
+    let cites: String = citable
+        .iter()
+        .map(|k| format!("{{{{#cite {k}}}}} "))
+        .collect();
+    let content = format!("# P\n\nSee {cites}\n\n{{{{#bibliography}}}}\n");
+    let mut diags = Diagnostics::new();
+    let mut cited = std::collections::HashSet::new();
+    let out = chapter::process(
+        &content,
+        Path::new("p.md"),
+        None,
+        Path::new("p.md"),
+        &cx,
+        &mut diags,
+        &mut cited,
+    )
+    .unwrap_or(content);
+    // The plugin's own style and script come last; they are not data.
+    let out = match out.find(render::ASSETS.as_str()) {
+        Some(at) => &out[..at],
+        None => &out,
+    };
+    let mut page = String::new();
+    livingref_core::markdown::pulldown_cmark::html::push_html(
+        &mut page,
+        ParseOptions::default().parser(out),
+    );
+    let problems = live_markup(&page, PAPER_ELEMENTS);
+    assert!(problems.is_empty(), "{problems:#?}\n{page}");
+    let doc = scraper::Html::parse_fragment(&page);
+    for paper in &bib.papers {
+        let id = render::anchor("ref", &paper.key);
+        let listed = doc
+            .select(&scraper::Selector::parse("li.paper").unwrap())
+            .any(|li| li.value().id() == Some(id.as_str()));
+        assert!(
+            listed,
+            "paper `{}` is missing from the bibliography",
+            paper.key
+        );
+    }
+}
+
+/// The elements a rendered card and summary table may hold: the plugin's own, and the
+/// Markdown a statement or note may use (emphasis, code, safe links and images, lists).
+const CARD_ELEMENTS: &[&str] = &[
+    "html",
+    "head",
+    "body",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "p",
+    "div",
+    "span",
+    "a",
+    "img",
+    "em",
+    "strong",
+    "del",
+    "code",
+    "pre",
+    "br",
+    "hr",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "sup",
+    "sub",
+    "dl",
+    "dt",
+    "dd",
+    "input",
+    "style",
+    "script",
+];
+
+/// The elements a rendered citation or paper list may hold: the plugin's own, and what the
+/// harness's chapter and TeX formatting (`\emph`, sub/superscripts) make.
+const PAPER_ELEMENTS: &[&str] = &[
+    "html", "head", "body", "h1", "h2", "h3", "p", "ol", "li", "span", "a", "details", "summary",
+    "div", "button", "em", "strong", "i", "b", "sub", "sup", "code", "br",
+];
+
+/// What in `html` could act for someone other than the reader: an element outside
+/// `allowed`, an event-handler attribute, a link or source whose scheme the allow-list
+/// refuses, a link inside a link. Judged on the parsed document, as a browser reads it.
+pub fn live_markup(html: &str, allowed: &[&str]) -> Vec<String> {
+    let doc = scraper::Html::parse_document(html);
+    let mut found = Vec::new();
+    for node in doc.tree.nodes() {
+        let Some(element) = node.value().as_element() else {
+            continue;
+        };
+        let tag = element.name();
+        if !allowed.contains(&tag) {
+            found.push(format!("element <{tag}>"));
+        }
+        for (attr, value) in element.attrs() {
+            if attr.starts_with("on") {
+                found.push(format!("<{tag} {attr}>"));
+            }
+            // An empty link is the page itself (a table row linking to its own chapter).
+            if matches!(attr, "href" | "src" | "action" | "formaction")
+                && !value.is_empty()
+                && livingref_core::html::safe_url(value).is_none()
+            {
+                found.push(format!("<{tag} {attr}={value:?}>"));
+            }
+        }
+    }
+    if doc
+        .select(&scraper::Selector::parse("a a").unwrap())
+        .next()
+        .is_some()
+    {
+        found.push("a link inside a link".to_owned());
+    }
+    found
 }
 
 /// Terms (one per line, up to the first blank line) and a chapter (the rest): linking only
@@ -224,6 +385,17 @@ pub fn hypotheses(data: &[u8]) {
                     );
                 }
                 assert!(!lower.contains("href=\"javascript:"), "{page:?}");
+                let problems = live_markup(&page, CARD_ELEMENTS);
+                assert!(problems.is_empty(), "{problems:#?}\n{page}");
+                // The only directives left are the evidence citations the plugin writes for
+                // mdbook-papers; one from card data would be expanded by it.
+                for (i, _) in c.content.match_indices("{{#") {
+                    assert!(
+                        c.content[i..].starts_with("{{#cite "),
+                        "a directive from card data: {:?}",
+                        &c.content[i..]
+                    );
+                }
             }
         }
     }

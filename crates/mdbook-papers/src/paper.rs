@@ -189,10 +189,10 @@ impl Paper {
     /// The main link: DOI, else arXiv, else the entry's URL (only `http(s)`).
     pub fn link(&self) -> Option<String> {
         if let Some(doi) = &self.doi {
-            return Some(format!("https://doi.org/{doi}"));
+            return Some(html::resolver_url("https://doi.org/", doi));
         }
         if let Some(id) = &self.arxiv {
-            return Some(format!("https://arxiv.org/abs/{id}"));
+            return Some(html::resolver_url("https://arxiv.org/abs/", id));
         }
         self.url.as_deref().and_then(web_url).map(str::to_owned)
     }

@@ -173,12 +173,18 @@ pub fn list_item(
     out.push('.');
     let mut badges = Vec::new();
     if let Some(id) = &paper.arxiv {
-        badges.push(badge(&format!("https://arxiv.org/abs/{id}"), "arXiv"));
+        badges.push(badge(
+            &html::resolver_url("https://arxiv.org/abs/", id),
+            "arXiv",
+        ));
     }
     if let Some(pdf) = paper.pdf.as_deref().and_then(web_url) {
         badges.push(badge(pdf, "PDF"));
     } else if let Some(id) = &paper.arxiv {
-        badges.push(badge(&format!("https://arxiv.org/pdf/{id}"), "PDF"));
+        badges.push(badge(
+            &html::resolver_url("https://arxiv.org/pdf/", id),
+            "PDF",
+        ));
     }
     if let Some(code) = paper.code.as_deref().and_then(web_url) {
         badges.push(badge(code, "code"));
