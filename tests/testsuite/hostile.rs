@@ -22,7 +22,9 @@ fn book() -> tempfile::TempDir {
     std::fs::write(
         root.join("book.toml"),
         format!(
-            "[book]\ntitle = \"Hostile\"\n\n[preprocessor.hypotheses]\ncommand = {}\n\
+            "[book]\ntitle = \"Hostile\"\n\n\
+             # refs.bib sits at the book root; mdbook serve would not see it change otherwise.\n\
+             [build]\nextra-watch-dirs = [\".\"]\n\n[preprocessor.hypotheses]\ncommand = {}\n\
              [preprocessor.papers]\ncommand = {}\nafter = [\"hypotheses\"]\nbibliography = [\"refs.bib\"]\n\
              [preprocessor.terms]\ncommand = {}\nafter = [\"papers\"]\n",
             command("hypotheses"),
@@ -492,7 +494,7 @@ fn every_hostile_input_gets_its_diagnostic_and_exit_code() {
                 )
             },
             1,
-            "`today = \"2026-02-30\"` is not a date; write it as YYYY-MM-DD\n  --> book.toml:10:1",
+            "`today = \"2026-02-30\"` is not a date; write it as YYYY-MM-DD\n  --> book.toml:14:1",
         ),
         (
             "a book language without labels",
@@ -622,6 +624,13 @@ fn every_hostile_input_gets_its_diagnostic_and_exit_code() {
             },
             0,
             "`late` is cited nowhere in the book\n --> refs.bib:2:49",
+        ),
+        (
+            "a bibliography that mdbook serve does not watch",
+            "papers",
+            |r| rewrite(&r.join("book.toml"), "extra-watch-dirs = [\".\"]", ""),
+            0,
+            "`mdbook serve` does not watch `refs.bib`: editing it will not rebuild the book",
         ),
         (
             "missing glossary",

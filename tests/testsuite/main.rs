@@ -14,6 +14,7 @@ mod hostile;
 mod hypotheses;
 mod judge;
 mod maintainer;
+mod order;
 mod papers;
 mod passthrough;
 mod protocol;

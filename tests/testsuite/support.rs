@@ -100,7 +100,38 @@ pub(crate) fn load(root: &Path, mode: Mode) -> MDBook {
 /// and a half of compiling, once per machine).
 pub(crate) fn katex() -> PathBuf {
     static PATH: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
-    PATH.get_or_init(|| {
+    PATH.get_or_init(|| tool_path("mdbook-katex")).clone()
+}
+
+/// The pinned `mdbook` binary itself, for tests that read what a real `mdbook build` prints.
+pub(crate) fn mdbook() -> PathBuf {
+    static PATH: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    PATH.get_or_init(|| tool_path("mdbook")).clone()
+}
+
+/// `mdbook build` of the book at `root`, with every livingref plugin it configures run as
+/// the compiled binary: (exit code, stderr).
+pub(crate) fn mdbook_build(root: &Path) -> (i32, String) {
+    let mut cmd = Command::new(mdbook());
+    cmd.arg("build").arg(root).env("NO_COLOR", "1");
+    for name in PLUGINS {
+        cmd.env(
+            format!(
+                "MDBOOK_PREPROCESSOR__{}__COMMAND",
+                name.to_ascii_uppercase()
+            ),
+            binary(&format!("mdbook-{name}")),
+        );
+    }
+    let out = cmd.output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn tool_path(tool: &str) -> PathBuf {
+    {
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
         let out = Command::new(cargo)
             .args([
@@ -110,19 +141,18 @@ pub(crate) fn katex() -> PathBuf {
                 "xtask",
                 "--",
                 "tool-path",
-                "mdbook-katex",
+                tool,
             ])
             .current_dir(repo_root())
             .output()
             .unwrap();
         assert!(
             out.status.success(),
-            "installing mdbook-katex failed:\n{}",
+            "installing {tool} failed:\n{}",
             String::from_utf8_lossy(&out.stderr)
         );
         PathBuf::from(String::from_utf8(out.stdout).unwrap().trim())
-    })
-    .clone()
+    }
 }
 
 /// The book after all preprocessors (mdBook's own included) ran, as the markdown renderer sees it.

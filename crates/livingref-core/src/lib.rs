@@ -27,6 +27,7 @@ pub mod html;
 pub mod i18n;
 pub mod input;
 pub mod markdown;
+pub mod order;
 pub mod parallel;
 pub mod pipeline;
 pub mod protocol;

@@ -68,6 +68,10 @@ pub trait Plugin {
 
     /// Lines for `--help` describing [`Plugin::command`]'s subcommands.
     const COMMANDS_HELP: &'static str = "";
+
+    /// The preprocessors that must run before this one, and the signs that they did not
+    /// (see [`crate::order`]).
+    const EXPECTS: &'static [crate::order::Expect] = &[];
 }
 
 /// Everything a plugin needs during one run.
@@ -198,6 +202,22 @@ pub fn process_for<P: Plugin>(
         diagnostics,
         purpose,
     };
+    // `check` runs the plugins before this one but not mdBook's own `links` and `index`
+    // (see `pipeline`), so their signs are expected there.
+    let expects: Vec<crate::order::Expect> = P::EXPECTS
+        .iter()
+        .filter(|e| run.purpose != Purpose::Check || !e.builtin)
+        .copied()
+        .collect();
+    crate::order::check(
+        &book,
+        &ctx.config.book.src,
+        P::NAME,
+        &expects,
+        |name| ctx.config.contains_key(&format!("preprocessor.{name}")),
+        &run.markdown,
+        &mut run.diagnostics,
+    );
     let book = plugin.run(&mut run, book);
     let book = (run.diagnostics.outcome(strict) == Outcome::Success).then_some(book);
     Processed {

@@ -8,6 +8,7 @@
 
 use livingref_core::markdown::{Directive, Edit, ParseOptions, ScanOptions, scan, splice};
 use livingref_core::mdbook_preprocessor::book::Book;
+use livingref_core::order::{self, Expect};
 use livingref_core::span::LineIndex;
 use livingref_core::{Diagnostic, Diagnostics, Lang, Location, Plugin, Run};
 use serde::Deserialize;
@@ -60,6 +61,12 @@ impl Plugin for Hypotheses {
     const BINARY: &'static str = "mdbook-hypotheses";
     const VERSION: &'static str = env!("CARGO_PKG_VERSION");
     const ABOUT: &'static str = "hypothesis cards and summary tables for research books";
+    const EXPECTS: &'static [Expect] = &[
+        order::LINKS[0],
+        order::LINKS[1],
+        order::LINKS[2],
+        order::INDEX,
+    ];
     const COMMANDS_HELP: &'static str = "    mdbook-hypotheses export [BOOK]   print every hypothesis of the book (default: .) as JSON\n";
     type Settings = Settings;
 

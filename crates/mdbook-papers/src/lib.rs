@@ -9,6 +9,7 @@
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use livingref_core::check::Purpose;
 use livingref_core::mdbook_preprocessor::book::Book;
+use livingref_core::order::{self, Expect, Sign};
 use livingref_core::{Diagnostic, Diagnostics, Location, Plugin, Run};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashSet};
@@ -89,6 +90,17 @@ impl Plugin for Papers {
     const BINARY: &'static str = "mdbook-papers";
     const VERSION: &'static str = env!("CARGO_PKG_VERSION");
     const ABOUT: &'static str = "recent papers, citations and bibliographies from BibTeX";
+    const EXPECTS: &'static [Expect] = &[
+        order::LINKS[0],
+        order::LINKS[1],
+        order::LINKS[2],
+        order::INDEX,
+        Expect {
+            name: "hypotheses",
+            builtin: false,
+            sign: Sign::Fence("hypothesis"),
+        },
+    ];
     type Settings = Settings;
     const COMMANDS_HELP: &'static str = add::HELP;
 
@@ -124,6 +136,9 @@ impl Plugin for Papers {
         );
         lint::duplicates(&bibliography, &mut run.diagnostics);
         let checking = run.purpose == Purpose::Check;
+        if checking {
+            unwatched_bibliographies(run);
+        }
         let topics = match topic_globs(&run.settings.topics) {
             Ok(t) => t,
             Err(message) => {
@@ -206,4 +221,45 @@ fn topic_globs(
             Ok((set, tags.iter().map(|t| t.trim().to_lowercase()).collect()))
         })
         .collect()
+}
+
+/// `check`: a bibliography that `mdbook serve` does not watch. mdBook rebuilds on changes
+/// under `src` and `build.extra-watch-dirs` only, so editing a `.bib` at the book root left
+/// the served book stale with no word (#18).
+fn unwatched_bibliographies(run: &mut Run<'_, Settings>) {
+    let root = &run.ctx.root;
+    let mut watched = vec![root.join(&run.ctx.config.book.src)];
+    watched.extend(
+        run.ctx
+            .config
+            .build
+            .extra_watch_dirs
+            .iter()
+            .map(|d| root.join(d)),
+    );
+    let resolve = |p: &std::path::Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let watched: Vec<_> = watched.iter().map(|d| resolve(d)).collect();
+    for file in run.settings.bibliography.clone() {
+        let path = resolve(&root.join(&file));
+        if watched.iter().any(|d| path.starts_with(d)) {
+            continue;
+        }
+        // Watching the book root would watch the build output too; a folder of its own is
+        // the clean way.
+        let folder = file
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map_or_else(|| "bib".to_owned(), |p| p.display().to_string());
+        let at = run.setting_at("bibliography");
+        run.diagnostics.push(
+            Diagnostic::warning(format!(
+                "`mdbook serve` does not watch `{}`: editing it will not rebuild the book",
+                file.display()
+            ))
+            .at(at)
+            .help(format!(
+                "move it under `src`, or into a folder listed in `[build]` as `extra-watch-dirs = [\"{folder}\"]`"
+            )),
+        );
+    }
 }

@@ -9,6 +9,7 @@
 use globset::{Glob, GlobSetBuilder};
 use livingref_core::markdown::splice;
 use livingref_core::mdbook_preprocessor::book::Book;
+use livingref_core::order::{self, Expect, Sign};
 use livingref_core::span::LineIndex;
 use livingref_core::{Diagnostic, Diagnostics, Lang, Location, Plugin, Run};
 use serde::Deserialize;
@@ -77,6 +78,32 @@ impl Plugin for Terms {
     const BINARY: &'static str = "mdbook-terms";
     const VERSION: &'static str = env!("CARGO_PKG_VERSION");
     const ABOUT: &'static str = "glossary terms that link themselves across an mdBook";
+    const EXPECTS: &'static [Expect] = &[
+        order::LINKS[0],
+        order::LINKS[1],
+        order::LINKS[2],
+        order::INDEX,
+        Expect {
+            name: "hypotheses",
+            builtin: false,
+            sign: Sign::Fence("hypothesis"),
+        },
+        Expect {
+            name: "papers",
+            builtin: false,
+            sign: Sign::Directive("cite"),
+        },
+        Expect {
+            name: "papers",
+            builtin: false,
+            sign: Sign::Directive("recent-papers"),
+        },
+        Expect {
+            name: "papers",
+            builtin: false,
+            sign: Sign::Directive("bibliography"),
+        },
+    ];
     type Settings = Settings;
 
     /// Every renderer: HTML gets tooltips, others plain Markdown links.

@@ -1,0 +1,102 @@
+//! #18: plugin order as users configure it, judged on a real `mdbook build`: cards in
+//! included files, and what each plugin says when it runs too early.
+
+use crate::judge::{pages, select};
+use crate::support::{mdbook_build, rewrite};
+use std::path::Path;
+
+/// A book whose card lives in a file the chapter includes, with all three plugins in the
+/// order the README documents.
+fn book() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let r = dir.path();
+    std::fs::create_dir_all(r.join("src")).unwrap();
+    for (file, text) in [
+        (
+            "book.toml",
+            "[book]\ntitle = \"Order\"\n\n[preprocessor.hypotheses]\nafter = [\"links\", \"index\"]\n\n\
+             [preprocessor.papers]\nafter = [\"hypotheses\"]\nbibliography = [\"refs.bib\"]\n\n\
+             [preprocessor.terms]\nafter = [\"papers\"]\n",
+        ),
+        (
+            "src/SUMMARY.md",
+            "- [Chapter](chapter.md)\n- [Glossary](glossary.md)\n",
+        ),
+        (
+            "src/chapter.md",
+            "# Chapter\n\n{{#include part.md}}\n\n{{#hypotheses}}\n",
+        ),
+        (
+            "src/part.md",
+            "```hypothesis\nid = \"included\"\ntitle = \"Included\"\nstatement = \"A feature, included.\"\n\
+             status = \"open\"\nevidence = [{ cite = \"good\", stance = \"supports\" }]\n```\n",
+        ),
+        ("src/glossary.md", "# Glossary\n\nFeature\n: A property.\n"),
+        (
+            "refs.bib",
+            "@misc{good, title = {Good}, author = {A, B}, year = 2024, keywords = {x}}\n",
+        ),
+    ] {
+        std::fs::write(r.join(file), text).unwrap();
+    }
+    dir
+}
+
+fn chapter_html(root: &Path) -> scraper::Html {
+    pages(&root.join("book"))
+        .into_iter()
+        .find(|(p, _)| p.ends_with("chapter.html"))
+        .unwrap()
+        .1
+}
+
+#[test]
+fn the_documented_order_renders_cards_from_included_files() {
+    let dir = book();
+    let (code, stderr) = mdbook_build(dir.path());
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stderr.contains("warning["), "{stderr}");
+    let doc = chapter_html(dir.path());
+    assert_eq!(select(&doc, "div.hypothesis#included").len(), 1);
+    assert!(select(&doc, "pre code.language-hypothesis").is_empty());
+    assert_eq!(select(&doc, "table a[href='#included']").len(), 1);
+    assert_eq!(
+        select(&doc, "#included a.cite").len(),
+        1,
+        "the card's evidence is cited"
+    );
+    assert_eq!(
+        select(&doc, "#included a.term").len(),
+        1,
+        "terms are linked inside cards"
+    );
+}
+
+#[test]
+fn each_plugin_run_too_early_says_which_key_to_set() {
+    // (what to change in book.toml, what the build must say)
+    let cases = [
+        (
+            ("after = [\"links\", \"index\"]\n", ""),
+            "`{{#include` reached mdbook-hypotheses unexpanded: `links` runs after `hypotheses`",
+        ),
+        (
+            ("after = [\"hypotheses\"]\n", "before = [\"hypotheses\"]\n"),
+            "reached mdbook-papers unprocessed: `hypotheses` runs after `papers`",
+        ),
+        (
+            (
+                "after = [\"papers\"]\n",
+                "after = [\"hypotheses\"]\nbefore = [\"papers\"]\n",
+            ),
+            "`{{#cite}}` reached mdbook-terms unexpanded: `papers` runs after `terms`",
+        ),
+    ];
+    for ((from, to), expected) in cases {
+        let dir = book();
+        rewrite(&dir.path().join("book.toml"), from, to);
+        let (_, stderr) = mdbook_build(dir.path());
+        assert!(stderr.contains(expected), "want `{expected}` in:\n{stderr}");
+        assert!(stderr.contains("= help: add `after = [\""), "{stderr}");
+    }
+}
