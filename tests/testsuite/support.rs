@@ -114,7 +114,12 @@ pub(crate) fn mdbook() -> PathBuf {
 pub(crate) fn mdbook_build(root: &Path) -> (i32, String) {
     let mut cmd = Command::new(mdbook());
     cmd.arg("build").arg(root).env("NO_COLOR", "1");
-    for name in PLUGINS {
+    let config = std::fs::read_to_string(root.join("book.toml")).unwrap();
+    // A command set from the environment would add the preprocessor to a book without it.
+    for name in PLUGINS
+        .iter()
+        .filter(|n| config.contains(&format!("[preprocessor.{n}]")))
+    {
         cmd.env(
             format!(
                 "MDBOOK_PREPROCESSOR__{}__COMMAND",

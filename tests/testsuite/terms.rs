@@ -360,3 +360,44 @@ fn every_explicit_link_form_reaches_the_glossary() {
         "a term linked inside a <dt>"
     );
 }
+
+/// #18: a glossary of many unused terms prints a few warnings and a count on every build,
+/// not one block per term; `check` still lists every one, and blames `--deny-warnings` when
+/// that is what fails it.
+#[test]
+fn repeated_warnings_are_grouped_in_a_build_and_listed_by_check() {
+    let dir = copy_fixture("terms-en");
+    let root = dir.path();
+    let mut glossary = std::fs::read_to_string(root.join("src/glossary.md")).unwrap();
+    for i in 0..50 {
+        glossary.push_str(&format!("\nUnusedword{i}\n: Never used.\n"));
+    }
+    std::fs::write(root.join("src/glossary.md"), glossary).unwrap();
+    let (code, stderr) = crate::support::mdbook_build(root);
+    assert_eq!(code, 0, "{stderr}");
+    let unused = stderr.matches("is used nowhere in the book").count();
+    assert_eq!(unused, 4, "three in full and one count:\n{stderr}");
+    assert!(
+        stderr.contains("48 more like this: glossary term `…` is used nowhere in the book"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("run `mdbook-terms check` to list them all"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = crate::support::run_binary(
+        "mdbook-terms",
+        &["check", "--deny-warnings", "--book", root.to_str().unwrap()],
+        "",
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        stderr.matches("is used nowhere in the book").count(),
+        51,
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("fails because of `--deny-warnings`"),
+        "{stderr}"
+    );
+}

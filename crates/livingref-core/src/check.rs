@@ -119,9 +119,18 @@ pub fn command<P: Plugin>(plugin: &P, args: &[&str]) -> ExitCode {
             eprintln!("{}: no problems found", P::NAME);
         }
         Format::Human => {
+            let report = crate::diag::Report {
+                strict,
+                strict_because: if options.deny_warnings {
+                    "of `--deny-warnings`".to_owned()
+                } else {
+                    "`strict = true`".to_owned()
+                },
+                ..crate::diag::Report::default()
+            };
             eprint!(
                 "{}",
-                diagnostics.render(P::NAME, strict, Style::for_stderr())
+                diagnostics.render_with(P::NAME, &report, Style::for_stderr())
             );
         }
     }

@@ -10,6 +10,7 @@
 //! Nothing here panics on odd input: spans are clamped to the text they point into.
 
 use crate::span::LineIndex;
+use std::collections::HashMap;
 use std::fmt::{self, Write as _};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -412,9 +413,46 @@ impl Diagnostics {
 
     /// All diagnostics followed by a one-line summary, as printed on stderr.
     pub fn render(&self, origin: &str, strict: bool, style: Style) -> String {
+        self.render_with(
+            origin,
+            &Report {
+                strict,
+                ..Report::default()
+            },
+            style,
+        )
+    }
+
+    /// All diagnostics, as `report` asks: every one (`check`), or repeated kinds grouped (a
+    /// build, printed again on every `mdbook serve` rebuild), then the one-line summary.
+    pub fn render_with(&self, origin: &str, report: &Report, style: Style) -> String {
         let mut out = String::new();
-        for diagnostic in &self.items {
+        let kinds: Vec<String> = self.items.iter().map(Diagnostic::kind).collect();
+        let mut total: HashMap<&str, usize> = HashMap::new();
+        for kind in &kinds {
+            *total.entry(kind.as_str()).or_default() += 1;
+        }
+        let mut shown: HashMap<&str, usize> = HashMap::new();
+        for (diagnostic, kind) in self.items.iter().zip(&kinds) {
+            let count = total[kind.as_str()];
+            let seen = shown.entry(kind.as_str()).or_default();
+            *seen += 1;
+            let grouped = report.group_after.is_some_and(|n| count > n + 2);
+            let first = report.group_after.unwrap_or(usize::MAX);
+            if grouped && *seen > first {
+                continue;
+            }
             out.push_str(&diagnostic.render(origin, style));
+            if grouped && *seen == first {
+                let (head, tail) = style.severity(diagnostic.severity);
+                let _ = writeln!(
+                    out,
+                    "{head}{}[{origin}]{tail}: {} more like this: {kind}\n  = note: {}",
+                    diagnostic.severity.label(),
+                    count - first,
+                    report.see_all,
+                );
+            }
             out.push('\n');
         }
         let errors = self.count(Severity::Error);
@@ -427,10 +465,11 @@ impl Diagnostics {
             (e, 0) => plural(e, "error"),
             (e, w) => format!("{} and {}", plural(e, "error"), plural(w, "warning")),
         };
+        let strict = report.strict;
         let verdict = match self.outcome(strict) {
-            Outcome::Success => " emitted",
-            Outcome::Failure if errors > 0 => "; the build fails",
-            Outcome::Failure => "; the build fails because `strict = true`",
+            Outcome::Success => " emitted".to_owned(),
+            Outcome::Failure if errors > 0 => "; the build fails".to_owned(),
+            Outcome::Failure => format!("; the build fails because {}", report.strict_because),
         };
         let (head, tail) = style.severity(if errors > 0 || strict {
             Severity::Error
@@ -438,6 +477,49 @@ impl Diagnostics {
             Severity::Warning
         });
         let _ = writeln!(out, "{head}{origin}{tail}: {summary}{verdict}");
+        out
+    }
+}
+
+/// How [`Diagnostics::render_with`] reports.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// Warnings fail the run.
+    pub strict: bool,
+    /// What made it strict, for the closing line: `` `strict = true` `` or `--deny-warnings`.
+    pub strict_because: String,
+    /// Show this many diagnostics of one kind, then one line counting the rest; `None` shows
+    /// every one. Kinds with only a few more than this are shown whole.
+    pub group_after: Option<usize>,
+    /// Where to see them all, for that line.
+    pub see_all: String,
+}
+
+impl Default for Report {
+    fn default() -> Self {
+        Report {
+            strict: false,
+            strict_because: "`strict = true`".to_owned(),
+            group_after: None,
+            see_all: String::new(),
+        }
+    }
+}
+
+impl Diagnostic {
+    /// The message with its quoted parts (names, keys, values) left out: diagnostics of one
+    /// kind share it, whatever they quote.
+    pub fn kind(&self) -> String {
+        let mut out = String::new();
+        let mut quoted = false;
+        for piece in self.message.split('`') {
+            if quoted {
+                out.push_str("`…`");
+            } else {
+                out.push_str(piece);
+            }
+            quoted = !quoted;
+        }
         out
     }
 }
