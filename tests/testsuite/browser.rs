@@ -2,13 +2,13 @@
 //! the browser (previews on hover, focus and tap). Pages are served from a local static server;
 //! every request the page makes is recorded, so tests can prove nothing leaves localhost.
 //!
-//! Chromium is Debian's `chromium`. If it is missing and the suite runs as root with apt, it
-//! is installed once (CI machines start without it); otherwise the test fails and says how to
-//! install it.
+//! Chromium is Debian's `chromium`, provisioned by `cargo xtask provision` (which `cargo xtask
+//! test` runs first); a test never installs it, and says how when it is missing.
 
 use serde_json::{Value, json};
 use std::io::ErrorKind;
 use std::net::TcpStream;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, OnceLock};
@@ -89,29 +89,22 @@ fn content_type(file: &Path) -> &'static str {
     }
 }
 
-/// Path of Debian's Chromium, installing it on first use where that is possible.
+/// Path of Debian's Chromium. Tests never install it: `cargo xtask test` (the README's test
+/// command) provisions it first, once per machine.
 fn chromium() -> &'static Path {
     static PATH: OnceLock<PathBuf> = OnceLock::new();
     PATH.get_or_init(|| {
         if let Some(p) = std::env::var_os("CHROMIUM") {
             return PathBuf::from(p);
         }
-        let found = || ["/usr/bin/chromium", "/usr/bin/chromium-browser"].into_iter().map(PathBuf::from).find(|p| p.exists());
-        if let Some(p) = found() {
-            return p;
-        }
-        let root = Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0"));
-        assert!(
-            root && Path::new("/usr/bin/apt-get").exists(),
-            "the browser tests need Debian's chromium: run `apt-get install chromium` (or set CHROMIUM=/path/to/chromium)"
-        );
-        eprintln!("browser tests: installing Debian's chromium (once per machine)…");
-        let status = Command::new("sh")
-            .args(["-c", "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null"])
-            .status()
-            .unwrap();
-        assert!(status.success(), "installing chromium failed");
-        found().expect("chromium is installed")
+        ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+            .into_iter()
+            .map(PathBuf::from)
+            .find(|p| p.exists())
+            .expect(
+                "the browser tests need Debian's chromium: run `cargo xtask provision` (or \
+                 `apt-get install chromium`, or set CHROMIUM=/path/to/chromium)",
+            )
     })
 }
 
@@ -144,8 +137,12 @@ impl Browser {
             ])
             .arg(format!("--user-data-dir={}", profile.path().display()))
             .arg("about:blank")
+            .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
+            // Its own process group: a signal meant for the test runner (or one Chromium's
+            // helpers send their group) never reaches the other.
+            .process_group(0)
             .spawn()
             .unwrap();
         // Chromium writes the port it picked and the browser's endpoint to this file.
@@ -217,6 +214,7 @@ impl Browser {
     }
 
     fn receive(&mut self) -> Value {
+        let deadline = Instant::now() + TIMEOUT;
         loop {
             match self.socket.read() {
                 Ok(Message::Text(text)) => {
@@ -227,8 +225,15 @@ impl Browser {
                     return value;
                 }
                 Ok(_) => {}
+                // A read with SO_RCVTIMEO is not restarted after a signal: try again until the
+                // deadline (the suite once failed on its first run with "Interrupted system
+                // call" right after a package manager ran).
                 Err(tungstenite::Error::Io(e))
-                    if e.kind() == ErrorKind::WouldBlock || e.kind() == ErrorKind::TimedOut =>
+                    if e.kind() == ErrorKind::Interrupted && Instant::now() < deadline => {}
+                Err(tungstenite::Error::Io(e))
+                    if e.kind() == ErrorKind::WouldBlock
+                        || e.kind() == ErrorKind::TimedOut
+                        || e.kind() == ErrorKind::Interrupted =>
                 {
                     panic!("no answer from chromium within {TIMEOUT:?}")
                 }

@@ -3,8 +3,13 @@
 //! * `cargo xtask book`  — build the flagship book into `target/book/`
 //! * `cargo xtask serve` — serve it on <http://localhost:3000> and rebuild on change
 //! * `cargo xtask mdbook -- ARGS` — run the pinned mdBook with any arguments
-//! * `cargo xtask tool-path mdbook|mdbook-katex` — print the pinned tool's path, installing it
-//!   first if needed (the test suite uses this)
+//! * `cargo xtask provision` — install what the test suite needs and a fresh machine lacks:
+//!   the pinned mdBook and mdbook-katex (into a per-user cache) and Debian's chromium. Safe to
+//!   run again; two runs at once wait for each other.
+//! * `cargo xtask test [ARGS]` — `provision`, then `cargo test --workspace ARGS`: the README's
+//!   test command. Tests themselves never install anything.
+//! * `cargo xtask tool-path mdbook|mdbook-katex` — print the pinned tool's path if it is
+//!   installed (the test suite asks this; it fails with a hint to provision otherwise)
 
 mod mdbook;
 
@@ -28,10 +33,32 @@ fn main() -> ExitCode {
                 Some("mdbook-katex") => Ok(&mdbook::KATEX),
                 _ => Err("usage: cargo xtask tool-path mdbook|mdbook-katex".to_owned()),
             };
-            tool.and_then(mdbook::find_or_install)
-                .map(|path| println!("{}", path.display()))
+            tool.and_then(|t| {
+                mdbook::find(t).ok_or_else(|| {
+                    format!(
+                        "{} {} is not installed: run `cargo xtask provision` (the README's \
+                         `cargo xtask test` runs it first)",
+                        t.binary, t.version
+                    )
+                })
+            })
+            .map(|path| println!("{}", path.display()))
         }
-        _ => Err("usage: cargo xtask book | serve | mdbook -- ARGS | tool-path TOOL".into()),
+        Some("provision") => provision(),
+        Some("test") => provision().and_then(|()| {
+            let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+            let mut test = std::process::Command::new(cargo);
+            test.args(["test", "--workspace"]).args(&args[1..]);
+            match test.status() {
+                Ok(s) if s.success() => Ok(()),
+                Ok(_) => Err("the test suite failed".to_owned()),
+                Err(e) => Err(format!("cannot run cargo test: {e}")),
+            }
+        }),
+        _ => Err(
+            "usage: cargo xtask book | serve | test | provision | mdbook -- ARGS | tool-path TOOL"
+                .into(),
+        ),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -40,4 +67,12 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Everything the test suite needs beyond Rust, installed if missing.
+fn provision() -> Result<(), String> {
+    mdbook::find_or_install(&mdbook::MDBOOK)?;
+    mdbook::find_or_install(&mdbook::KATEX)?;
+    mdbook::chromium()?;
+    Ok(())
 }

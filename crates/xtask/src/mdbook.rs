@@ -75,20 +75,41 @@ pub(crate) const KATEX: Tool = Tool {
 /// The tool's environment variable if set; else the binary on `PATH` if it is the pinned
 /// version; else the copy this task installed before; else `cargo install` it (once per
 /// machine, a few minutes) into a per-user cache, never over a user's own copy.
-pub(crate) fn find_or_install(tool: &Tool) -> Result<PathBuf, String> {
+/// The pinned `tool` if it is installed: `$MDBOOK`/`$MDBOOK_KATEX`, the right version on
+/// `PATH`, or the per-user cache.
+pub(crate) fn find(tool: &Tool) -> Option<PathBuf> {
     if let Some(path) = std::env::var_os(tool.env) {
-        return Ok(PathBuf::from(path));
+        return Some(PathBuf::from(path));
     }
     if version_of(Path::new(tool.binary)).as_deref() == Some(tool.version) {
-        return Ok(PathBuf::from(tool.binary));
+        return Some(PathBuf::from(tool.binary));
+    }
+    let bin = cached(tool);
+    (version_of(&bin).as_deref() == Some(tool.version)).then_some(bin)
+}
+
+fn cached(tool: &Tool) -> PathBuf {
+    cache_dir()
+        .join(format!("{}-{}", tool.binary, tool.version))
+        .join("bin")
+        .join(format!("{}{}", tool.binary, std::env::consts::EXE_SUFFIX))
+}
+
+pub(crate) fn find_or_install(tool: &Tool) -> Result<PathBuf, String> {
+    if let Some(path) = find(tool) {
+        return Ok(path);
+    }
+    // Two provisioning runs at once (two terminals, a test and a build) wait for each other
+    // instead of both compiling into the same folder.
+    std::fs::create_dir_all(cache_dir()).map_err(|e| e.to_string())?;
+    let lock = std::fs::File::create(cache_dir().join(".install.lock"))
+        .and_then(|f| f.lock().map(|()| f))
+        .map_err(|e| format!("cannot lock {}: {e}", cache_dir().display()))?;
+    if let Some(path) = find(tool) {
+        return Ok(path);
     }
     let cache = cache_dir().join(format!("{}-{}", tool.binary, tool.version));
-    let bin = cache
-        .join("bin")
-        .join(format!("{}{}", tool.binary, std::env::consts::EXE_SUFFIX));
-    if version_of(&bin).as_deref() == Some(tool.version) {
-        return Ok(bin);
-    }
+    let bin = cached(tool);
     eprintln!(
         "xtask: installing {} {} into {} (once per machine)",
         tool.binary,
@@ -108,7 +129,42 @@ pub(crate) fn find_or_install(tool: &Tool) -> Result<PathBuf, String> {
         .arg("--root")
         .arg(&cache);
     status(&mut install, &format!("cargo install {}", tool.binary))?;
+    drop(lock);
     Ok(bin)
+}
+
+/// Debian's Chromium for the browser tests, installed with apt when missing and the session
+/// may (root, apt present); otherwise a sentence saying how.
+pub(crate) fn chromium() -> Result<PathBuf, String> {
+    let found = || {
+        ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+            .into_iter()
+            .map(PathBuf::from)
+            .find(|p| p.exists())
+    };
+    if let Some(path) = std::env::var_os("CHROMIUM")
+        .map(PathBuf::from)
+        .or_else(found)
+    {
+        return Ok(path);
+    }
+    let root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+    if !root || !Path::new("/usr/bin/apt-get").exists() {
+        return Err("the browser tests need Debian's chromium: install it with \
+                    `sudo apt-get install chromium`, or set CHROMIUM=/path/to/chromium"
+            .to_owned());
+    }
+    eprintln!("xtask: installing Debian's chromium with apt (once per machine)");
+    let mut apt = Command::new("sh");
+    apt.args([
+        "-c",
+        "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null",
+    ]);
+    status(&mut apt, "apt-get install chromium")?;
+    found().ok_or_else(|| "apt-get installed no /usr/bin/chromium".to_owned())
 }
 
 fn version_of(bin: &Path) -> Option<String> {
