@@ -180,3 +180,43 @@ fn a_card_fenced_with_a_character_reference_is_still_read() {
         "{summary}"
     );
 }
+
+/// #15 finding 22 and #17: `export` reads the book as the build does (SUMMARY.md, not every
+/// file under `src`), with the book's own `statuses`, and a missing book is an error.
+#[test]
+fn export_reads_the_book_as_the_build_does() {
+    let dir = copy_fixture("hypotheses");
+    let root = dir.path();
+    // A file no SUMMARY.md entry names is not part of the book.
+    std::fs::write(
+        root.join("src/orphan.md"),
+        "```hypothesis\nid = \"orphan\"\ntitle = \"O\"\nstatement = \"S.\"\nstatus = \"open\"\n```\n",
+    )
+    .unwrap();
+    rewrite(
+        &root.join("book.toml"),
+        "[preprocessor.hypotheses]",
+        "[preprocessor.hypotheses]\nstatuses = [\"supported\", \"contested\", \"open\", \"refuted\", \"retired\"]",
+    );
+    let mut features = std::fs::read_to_string(root.join("src/features.md")).unwrap();
+    features.push_str(
+        "\n```hypothesis\nid = \"old-idea\"\ntitle = \"Old\"\nstatement = \"S.\"\nstatus = \"retired\"\n```\n",
+    );
+    std::fs::write(root.join("src/features.md"), features).unwrap();
+    let (code, stdout, stderr) =
+        run_binary("mdbook-hypotheses", &["export", root.to_str().unwrap()], "");
+    assert_eq!(code, 0, "{stderr}");
+    let cards: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let ids: Vec<&str> = cards
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&"old-idea"), "{ids:?}");
+    assert!(!ids.contains(&"orphan"), "{ids:?}");
+    let (code, stdout, stderr) =
+        run_binary("mdbook-hypotheses", &["export", "/nonexistent-book"], "");
+    assert_eq!(code, 2, "{stdout}");
+    assert!(stderr.contains("cannot read"), "{stderr}");
+}

@@ -61,8 +61,11 @@ pub fn check(
                         && rest.starts_with(char::is_whitespace)
                         && rest.trim_start().chars().next().is_some_and(|c| c != '}')
                 }),
+                // Gated on the fence written out (the info word alone is common prose), so a
+                // book without such blocks is not parsed again.
                 Sign::Fence(word) => {
-                    chapter.content.contains(word)
+                    (chapter.content.contains(&format!("```{word}"))
+                        || chapter.content.contains(&format!("~~~{word}")))
                         && !fenced_blocks(&chapter.content, word, parse).is_empty()
                 }
                 Sign::Directive(name) => {

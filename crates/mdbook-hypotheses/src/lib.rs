@@ -7,6 +7,7 @@
 //! prints every card as JSON.
 
 use livingref_core::markdown::{Directive, Edit, ParseOptions, ScanOptions, scan, splice};
+use livingref_core::markdown::{Heading, OpenAtEnd};
 use livingref_core::mdbook_preprocessor::book::Book;
 use livingref_core::order::{self, Expect};
 use livingref_core::span::LineIndex;
@@ -96,9 +97,9 @@ impl Plugin for Hypotheses {
         let read = livingref_core::parallel::chapters(&mut book, |chapter| {
             let mut diags = Diagnostics::new();
             let (Some(path), Some(source)) = (chapter.path, chapter.source_path) else {
-                return (Vec::new(), diags);
+                return (Vec::new(), None, diags);
             };
-            let cards = read_cards(
+            let (cards, open) = read_cards(
                 chapter.content,
                 path,
                 &file_of(source),
@@ -107,10 +108,15 @@ impl Plugin for Hypotheses {
                 &markdown,
                 &mut diags,
             );
-            (cards, diags)
+            (cards, open.map(|o| (path.to_path_buf(), o)), diags)
         });
         let mut cards: Vec<Card> = Vec::new();
-        for (chapter_cards, diags) in read {
+        // What each chapter with cards leaves open at its end, from the same parse.
+        let mut open_at_end: HashMap<PathBuf, OpenAtEnd> = HashMap::new();
+        for (chapter_cards, open, diags) in read {
+            if !chapter_cards.is_empty() {
+                open_at_end.extend(open);
+            }
             cards.extend(chapter_cards);
             run.diagnostics.extend(diags);
         }
@@ -159,8 +165,10 @@ impl Plugin for Hypotheses {
                 .collect();
             // A table needs the literal `{{#hypotheses`; most chapters have none and are not
             // parsed a second time.
+            let mut open = open_at_end.get(path).cloned();
             if chapter.content.contains("{{#hypotheses") {
                 let scanned = scan(chapter.content, &markdown, &ScanOptions::default());
+                open.clone_from(&scanned.open_at_end);
                 let index = LineIndex::new(chapter.content);
                 let at = |r: Range<usize>| Location::in_text(&file, &index, r);
                 for d in scanned
@@ -189,8 +197,7 @@ impl Plugin for Hypotheses {
             }
             if html {
                 // A card block left open at the end is replaced by its card, which closes it.
-                let open = livingref_core::markdown::open_at_end(chapter.content, &markdown)
-                    .filter(|o| !edits.iter().any(|e| e.range.contains(&o.range.start)));
+                let open = open.filter(|o| !edits.iter().any(|e| e.range.contains(&o.range.start)));
                 if let Some(open) = &open {
                     let index = LineIndex::new(chapter.content);
                     diags.push(livingref_core::markdown::open_at_end_warning(
@@ -238,16 +245,19 @@ pub fn read_cards(
     statuses: &[String],
     markdown: &ParseOptions,
     diags: &mut Diagnostics,
-) -> Vec<Card> {
+) -> (Vec<Card>, Option<OpenAtEnd>) {
     if !may_hold_cards(content) {
-        return Vec::new();
+        return (Vec::new(), None);
     }
-    let blocks = livingref_core::markdown::fenced_blocks(content, "hypothesis", markdown);
-    if blocks.is_empty() {
-        return Vec::new();
+    // One parse for the blocks, the headings their ids must not repeat, and what the chapter
+    // leaves open at its end (where the cards' style is appended).
+    let scan = livingref_core::markdown::blocks_and_headings(content, "hypothesis", markdown);
+    if scan.blocks.is_empty() {
+        return (Vec::new(), scan.open_at_end);
     }
     let index = LineIndex::new(content);
-    let cards: Vec<Card> = blocks
+    let cards: Vec<Card> = scan
+        .blocks
         .into_iter()
         .filter_map(|found| {
             if found.nested {
@@ -274,9 +284,9 @@ pub fn read_cards(
         })
         .collect();
     if !cards.is_empty() {
-        clashing_ids(content, &cards, markdown, diags);
+        clashing_ids(&scan.headings, &cards, diags);
     }
-    cards
+    (cards, scan.open_at_end)
 }
 
 /// Id prefixes of anchors the other plugins write into pages: reference lists, recent-papers
@@ -287,14 +297,13 @@ const PLUGIN_ANCHORS: &[&str] = &["ref-", "recent-", "terms-"];
 /// chapter with a heading "Features"), or looks like another plugin's anchor: the page would
 /// hold two elements with one id, and a table's link, or a citation's preview, would find
 /// whichever the browser picks.
-fn clashing_ids(content: &str, cards: &[Card], markdown: &ParseOptions, diags: &mut Diagnostics) {
-    let scanned = scan(content, markdown, &ScanOptions::default());
-    let headings = livingref_core::markdown::heading_ids(&scanned.headings);
+fn clashing_ids(headings: &[Heading], cards: &[Card], diags: &mut Diagnostics) {
+    let ids = livingref_core::markdown::heading_ids(headings);
     for c in cards {
-        let clash = if let Some(n) = headings.iter().position(|h| *h == c.id) {
+        let clash = if let Some(n) = ids.iter().position(|h| *h == c.id) {
             format!(
                 "the heading \"{}\" on this page has it too",
-                scanned.headings[n].text
+                headings[n].text
             )
         } else if let Some(prefix) = PLUGIN_ANCHORS.iter().find(|p| c.id.starts_with(**p)) {
             format!(
@@ -427,48 +436,58 @@ fn papers_bibliography(run: &Run<'_, Settings>) -> Option<mdbook_papers::bib::Bi
     ))
 }
 
-/// `mdbook-hypotheses export [BOOK]`: every card under the book's `src`, as JSON on stdout.
-/// Works on the files directly, so it needs neither mdBook nor a build.
-fn export(book: &Path) -> ExitCode {
-    let src = std::fs::read_to_string(book.join("book.toml"))
-        .ok()
-        .and_then(|t| t.parse::<toml::Table>().ok())
-        .and_then(|t| t.get("book")?.get("src")?.as_str().map(PathBuf::from))
-        .unwrap_or_else(|| PathBuf::from("src"));
-    let src_dir = book.join(&src);
-    let mut files = Vec::new();
-    collect_markdown(&src_dir, &mut files);
-    files.sort();
+/// `mdbook-hypotheses export [BOOK]`: every card of the book, as JSON on stdout. The book is
+/// read as `check` and `mdbook build` read it (SUMMARY.md, with `README.md` as the index
+/// page), and the cards are checked against the book's own `statuses`; it needs no build.
+fn export(root: &Path) -> ExitCode {
+    let style = livingref_core::diag::Style::for_stderr();
+    let (ctx, book) = match livingref_core::book_dir::open(root, "html") {
+        Ok(opened) => opened,
+        Err(d) => {
+            eprint!("{}", d.render("hypotheses", style));
+            return ExitCode::from(2);
+        }
+    };
     let mut diags = Diagnostics::new();
+    let table = ctx
+        .config
+        .get::<toml::Table>("preprocessor.hypotheses")
+        .ok()
+        .flatten();
+    let settings = livingref_core::config::load::<Settings>(
+        "hypotheses",
+        table,
+        &root.join("book.toml"),
+        &mut diags,
+    )
+    .map(|loaded| loaded.settings);
     let mut cards = Vec::new();
-    for path in files {
-        let Ok(content) = std::fs::read_to_string(&path) else {
-            continue;
-        };
-        let rel = path.strip_prefix(&src_dir).unwrap_or(&path).to_path_buf();
-        let name = rel
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        cards.extend(read_cards(
-            &content,
-            &rel,
-            &path,
-            &name,
-            &Settings::default().statuses,
-            &ParseOptions::default(),
-            &mut diags,
-        ));
+    if let Some(settings) = &settings {
+        let markdown = ParseOptions::from_config(&ctx.config);
+        let src = &ctx.config.book.src;
+        for chapter in book.chapters() {
+            let (Some(path), Some(source)) = (&chapter.path, &chapter.source_path) else {
+                continue;
+            };
+            cards.extend(
+                read_cards(
+                    &chapter.content,
+                    path,
+                    &src.join(source),
+                    &chapter.name,
+                    &settings.statuses,
+                    &markdown,
+                    &mut diags,
+                )
+                .0,
+            );
+        }
     }
     if !diags.is_empty() {
-        eprint!(
-            "{}",
-            diags.render(
-                "hypotheses",
-                false,
-                livingref_core::diag::Style::for_stderr()
-            )
-        );
+        eprint!("{}", diags.render("hypotheses", false, style));
+    }
+    if settings.is_none() {
+        return ExitCode::from(1);
     }
     match serde_json::to_string_pretty(&cards) {
         Ok(json) => println!("{json}"),
@@ -481,19 +500,5 @@ fn export(book: &Path) -> ExitCode {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    }
-}
-
-fn collect_markdown(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            collect_markdown(&path, out);
-        } else if path.extension().is_some_and(|e| e == "md") {
-            out.push(path);
-        }
     }
 }

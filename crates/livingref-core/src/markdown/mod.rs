@@ -95,11 +95,30 @@ pub struct FencedBlock {
 /// Fenced code blocks whose info string's first word is `info` (```` ```hypothesis ````), as
 /// mdBook's parser sees them.
 pub fn fenced_blocks(content: &str, info: &str, markdown: &ParseOptions) -> Vec<FencedBlock> {
+    blocks_and_headings(content, info, markdown).blocks
+}
+
+/// What one parse of a chapter tells a plugin that replaces fenced blocks: the blocks, the
+/// headings (whose ids a block's anchor must not repeat) and what the chapter leaves open at
+/// its end (which appended text must close).
+#[derive(Debug, Clone, Default)]
+pub struct BlockScan {
+    pub blocks: Vec<FencedBlock>,
+    pub headings: Vec<Heading>,
+    pub open_at_end: Option<OpenAtEnd>,
+}
+
+/// [`fenced_blocks`], with the headings and what is left open, in the same parse.
+pub fn blocks_and_headings(content: &str, info: &str, markdown: &ParseOptions) -> BlockScan {
     use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
-    let mut out = Vec::new();
+    let mut out = BlockScan::default();
     let mut containers = 0usize;
+    let mut images = 0usize;
+    let mut heading: Option<Heading> = None;
+    let mut end = append::EndTracker::default();
     let mut current: Option<(Range<usize>, Option<Range<usize>>)> = None;
     for (event, range) in markdown.parser(content).into_offset_iter() {
+        end.observe(&event, range.clone());
         match event {
             Event::Start(
                 Tag::BlockQuote(_) | Tag::List(_) | Tag::Item | Tag::FootnoteDefinition(_),
@@ -107,6 +126,22 @@ pub fn fenced_blocks(content: &str, info: &str, markdown: &ParseOptions) -> Vec<
             Event::End(
                 TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Item | TagEnd::FootnoteDefinition,
             ) => containers = containers.saturating_sub(1),
+            Event::Start(Tag::Image { .. }) => images += 1,
+            Event::End(TagEnd::Image) => images = images.saturating_sub(1),
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                heading = Some(Heading {
+                    level: level as u8,
+                    range,
+                    id: id.map(|s| s.to_string()),
+                    text: String::new(),
+                });
+            }
+            Event::End(TagEnd::Heading(_)) => out.headings.extend(heading.take()),
+            Event::Text(t) | Event::Code(t) if heading.is_some() && images == 0 => {
+                if let Some(h) = heading.as_mut() {
+                    h.text.push_str(&t);
+                }
+            }
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(word)))
                 if word.split_whitespace().next() == Some(info) =>
             {
@@ -120,7 +155,7 @@ pub fn fenced_blocks(content: &str, info: &str, markdown: &ParseOptions) -> Vec<
             Event::End(TagEnd::CodeBlock) => {
                 if let Some((block, body)) = current.take() {
                     let body = body.unwrap_or(block.start..block.start);
-                    out.push(FencedBlock {
+                    out.blocks.push(FencedBlock {
                         block,
                         body,
                         nested: containers > 0,
@@ -130,6 +165,7 @@ pub fn fenced_blocks(content: &str, info: &str, markdown: &ParseOptions) -> Vec<
             _ => {}
         }
     }
+    out.open_at_end = end.finish(content);
     out
 }
 
