@@ -38,6 +38,10 @@ pub enum Sign {
 }
 
 /// Warns once per expected preprocessor whose sign `book` shows, for plugin `me`.
+///
+/// Every plugin pays for this on every build, so each chapter is read once for `{{#` and
+/// once per fence word with memchr's substring search, and parsed only when a sign that
+/// needs the parser (a fence, a directive outside code) is there in writing.
 pub fn check(
     book: &Book,
     src: &std::path::Path,
@@ -47,31 +51,30 @@ pub fn check(
     parse: &ParseOptions,
     diagnostics: &mut Diagnostics,
 ) {
-    for expect in expects {
-        if !expect.builtin && !configured(expect.name) {
-            continue;
+    let expects: Vec<&Expect> = expects
+        .iter()
+        .filter(|e| e.builtin || configured(e.name))
+        .collect();
+    let mut pending: Vec<&Expect> = expects.clone();
+    let mut found: Vec<(&Expect, std::path::PathBuf)> = Vec::new();
+    for chapter in book.chapters() {
+        if pending.is_empty() {
+            break;
         }
-        let found = book.chapters().find_map(|chapter| {
+        let content = chapter.content.as_str();
+        let directives = written_directives(content);
+        pending.retain(|expect| {
             let seen = match expect.sign {
-                Sign::Text(text) => chapter.content.match_indices(text).any(|(at, _)| {
-                    // As mdBook's links preprocessor matches its directives: white space and
-                    // an argument after the name (`{{#include}}` alone is left as text).
-                    let rest = &chapter.content[at + text.len()..];
-                    !chapter.content[..at].ends_with('\\')
-                        && rest.starts_with(char::is_whitespace)
-                        && rest.trim_start().chars().next().is_some_and(|c| c != '}')
-                }),
-                // Gated on the fence written out (the info word alone is common prose), so a
-                // book without such blocks is not parsed again.
-                Sign::Fence(word) => {
-                    (chapter.content.contains(&format!("```{word}"))
-                        || chapter.content.contains(&format!("~~~{word}")))
-                        && !fenced_blocks(&chapter.content, word, parse).is_empty()
+                Sign::Text(text) => {
+                    let name = text.trim_start_matches("{{#");
+                    directives
+                        .iter()
+                        .any(|d| d.name == name && d.argument && !d.escaped)
                 }
                 Sign::Directive(name) => {
-                    chapter.content.contains(&format!("{{{{#{name}"))
+                    directives.iter().any(|d| d.name == name && !d.escaped)
                         && crate::markdown::scan(
-                            &chapter.content,
+                            content,
                             parse,
                             &crate::markdown::ScanOptions::default(),
                         )
@@ -80,15 +83,36 @@ pub fn check(
                         .flatten()
                         .any(|d| d.name == name)
                 }
+                // The info word alone is common prose; only a fence written out is parsed.
+                Sign::Fence(word) => {
+                    let finder = memchr::memmem::Finder::new(word);
+                    finder.find_iter(content.as_bytes()).any(|at| {
+                        let before = &content.as_bytes()[..at];
+                        before.ends_with(b"```") || before.ends_with(b"~~~")
+                    }) && !fenced_blocks(content, word, parse).is_empty()
+                }
                 Sign::Readme => chapter
                     .path
                     .as_ref()
                     .and_then(|p| p.file_name())
                     .is_some_and(|n| n == "README.md"),
             };
-            seen.then(|| src.join(chapter.source_path.clone().unwrap_or_default()))
+            if seen {
+                found.push((
+                    expect,
+                    src.join(chapter.source_path.clone().unwrap_or_default()),
+                ));
+            }
+            !seen
         });
-        let Some(file) = found else { continue };
+    }
+    let mut warned: Vec<&str> = Vec::new();
+    for (expect, file) in found {
+        // One warning per missing preprocessor, whichever of its signs was seen first.
+        if warned.contains(&expect.name) {
+            continue;
+        }
+        warned.push(expect.name);
         let what = match expect.sign {
             Sign::Text(text) => format!("`{text}` reached mdbook-{me} unexpanded"),
             Sign::Fence(word) => {
@@ -109,6 +133,34 @@ pub fn check(
             )),
         );
     }
+}
+
+/// A `{{#name` written in a chapter.
+struct Written<'t> {
+    name: &'t str,
+    /// White space and an argument follow the name, as mdBook's links preprocessor requires
+    /// of its directives (`{{#include}}` alone is left as text).
+    argument: bool,
+    /// A backslash stands before it.
+    escaped: bool,
+}
+
+fn written_directives(content: &str) -> Vec<Written<'_>> {
+    memchr::memmem::find_iter(content.as_bytes(), b"{{#")
+        .map(|at| {
+            let rest = &content[at + 3..];
+            let len = rest
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+                .unwrap_or(rest.len());
+            let after = &rest[len..];
+            Written {
+                name: &rest[..len],
+                argument: after.starts_with(char::is_whitespace)
+                    && after.trim_start().chars().next().is_some_and(|c| c != '}'),
+                escaped: content[..at].ends_with('\\'),
+            }
+        })
+        .collect()
 }
 
 /// mdBook's `links` has not run: its directives are still there.
