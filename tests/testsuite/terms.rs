@@ -401,3 +401,51 @@ fn repeated_warnings_are_grouped_in_a_build_and_listed_by_check() {
         "{stderr}"
     );
 }
+
+/// #15 finding 28: the -мя nouns and English irregular plurals link in every form.
+#[test]
+fn nouns_whose_stem_changes_link_in_every_form() {
+    use crate::judge::{pages, select};
+    let dir = copy_fixture("terms-ru");
+    let root = dir.path();
+    let mut glossary = std::fs::read_to_string(root.join("src/glossary.md")).unwrap();
+    glossary.push_str(
+        "\nВремя жизни\n: Сколько шагов признак остаётся активным.\n\n\
+         Criterion\n: A test a circuit must pass.\n",
+    );
+    std::fs::write(root.join("src/glossary.md"), glossary).unwrap();
+    std::fs::write(
+        root.join("src/SUMMARY.md"),
+        "# Оглавление\n\n- [Введение](intro.md)\n- [Формы](plain.md)\n- [Глоссарий](glossary.md)\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("src/plain.md"),
+        "# Формы\n\nОценка времени жизни. Сравним времена жизни. С временем жизни. \
+         Two criteria, one criterion.\n",
+    )
+    .unwrap();
+    crate::support::load(root, Mode::Binaries).build().unwrap();
+    let pages = pages(&root.join("book"));
+    let doc = &pages
+        .iter()
+        .find(|(p, _)| p.ends_with("plain.html"))
+        .unwrap()
+        .1;
+    let linked: Vec<String> = select(doc, "main a.term")
+        .iter()
+        .map(|a| a.text().collect::<String>())
+        .collect();
+    for form in [
+        "времени жизни",
+        "времена жизни",
+        "временем жизни",
+        "criteria",
+        "criterion",
+    ] {
+        assert!(
+            linked.iter().any(|l| l == form),
+            "`{form}` not linked: {linked:?}"
+        );
+    }
+}

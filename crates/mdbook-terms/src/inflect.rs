@@ -185,6 +185,9 @@ pub fn rules_for(words: &[&str], opts: MatchOptions, stemmers: &Stemmers) -> Vec
                 return WordRule::Exact(folded);
             }
             if is_cyrillic(&folded) {
+                if let Some(forms) = russian_closed_class(&folded) {
+                    return WordRule::Forms(forms);
+                }
                 // Adjectives agree with their noun, so every Russian word inflects.
                 let stem = stemmers.russian.stem(&folded).into_owned();
                 let noun = !ADJECTIVAL.iter().any(|e| folded.ends_with(e));
@@ -211,12 +214,99 @@ pub fn rules_for(words: &[&str], opts: MatchOptions, stemmers: &Stemmers) -> Vec
         .collect()
 }
 
+/// Every form of a Russian noun whose stem changes, which no stem-and-ending rule can
+/// match: the ten neuter nouns in `-мя` (`время` → `времени`, `времена`, `времён`), and
+/// `путь`, which declines as a third-declension noun but for its instrumental. Folded, so
+/// `ё` is `е`. Written out because the class is closed; a compound such as `время-жизни`
+/// is not one word here.
+fn russian_closed_class(word: &str) -> Option<Vec<String>> {
+    const MYA: &[&str] = &[
+        "время",
+        "имя",
+        "знамя",
+        "пламя",
+        "семя",
+        "племя",
+        "стремя",
+        "бремя",
+        "вымя",
+        "темя",
+    ];
+    if MYA.contains(&word) {
+        let stem = word.strip_suffix("мя")?;
+        // The genitive plural: `семян`, `стремян`; the rest `времен`, `имен`, `знамен`.
+        let genitive_plural = if matches!(word, "семя" | "стремя") {
+            "мян"
+        } else {
+            "мен"
+        };
+        let forms = [
+            "мя",
+            "мени",
+            "менем",
+            "мена",
+            genitive_plural,
+            "менам",
+            "менами",
+            "менах",
+        ];
+        return Some(forms.iter().map(|e| format!("{stem}{e}")).collect());
+    }
+    if word == "путь" {
+        let forms = ["путь", "пути", "путем", "путей", "путям", "путями", "путях"];
+        return Some(forms.iter().map(|f| (*f).to_owned()).collect());
+    }
+    None
+}
+
 fn is_cyrillic(word: &str) -> bool {
     word.chars().any(|c| matches!(c, '\u{0400}'..='\u{04FF}'))
 }
 
 /// Singular and plural, each bare and possessive. Only the final hyphen-separated part of a
 /// compound changes (`key-value memory` → `key-value memories`).
+/// English plurals no rule gives: Latin and Greek ones, `-f`/`-fe` → `-ves`, and the common
+/// irregulars. A closed list on purpose: a rule such as "-f becomes -ves" would make the verb
+/// `believes` a form of `belief`. The regular plural is kept beside each (`formulas` and
+/// `formulae` are both in use).
+const IRREGULAR_PLURALS: &[(&str, &str)] = &[
+    ("criterion", "criteria"),
+    ("phenomenon", "phenomena"),
+    ("automaton", "automata"),
+    ("nucleus", "nuclei"),
+    ("radius", "radii"),
+    ("stimulus", "stimuli"),
+    ("focus", "foci"),
+    ("locus", "loci"),
+    ("formula", "formulae"),
+    ("antenna", "antennae"),
+    ("corpus", "corpora"),
+    ("genus", "genera"),
+    ("appendix", "appendices"),
+    ("leaf", "leaves"),
+    ("half", "halves"),
+    ("life", "lives"),
+    ("knife", "knives"),
+    ("wife", "wives"),
+    ("wolf", "wolves"),
+    ("shelf", "shelves"),
+    ("self", "selves"),
+    ("calf", "calves"),
+    ("loaf", "loaves"),
+    ("thief", "thieves"),
+    ("elf", "elves"),
+    ("scarf", "scarves"),
+    ("child", "children"),
+    ("man", "men"),
+    ("woman", "women"),
+    ("person", "people"),
+    ("mouse", "mice"),
+    ("foot", "feet"),
+    ("tooth", "teeth"),
+    ("goose", "geese"),
+    ("ox", "oxen"),
+];
+
 pub fn english_forms(word: &str) -> Vec<String> {
     let mut plurals = Vec::new();
     let ends = |s: &str| word.ends_with(s);
@@ -237,6 +327,12 @@ pub fn english_forms(word: &str) -> Vec<String> {
     } else {
         plurals.push(format!("{word}s"));
     }
+    // `leaf` → `leaves`, also as the end of a compound (`tree-leaf` → `tree-leaves`).
+    let irregular = IRREGULAR_PLURALS.iter().find_map(|(one, many)| {
+        let head = word.strip_suffix(one)?;
+        (head.is_empty() || head.ends_with('-')).then(|| format!("{head}{many}"))
+    });
+    plurals.extend(irregular);
     let mut forms = vec![word.to_owned(), format!("{word}'s"), format!("{word}’s")];
     for p in plurals {
         forms.push(format!("{p}'"));
@@ -381,5 +477,49 @@ mod tests {
             WordRule::Forms(english_forms("circuit")).prefix(),
             "circuit"
         );
+    }
+
+    #[test]
+    fn irregular_plurals_from_a_closed_list() {
+        for (one, many) in [
+            ("criterion", "criteria"),
+            ("phenomenon", "phenomena"),
+            ("leaf", "leaves"),
+            ("vertex", "vertices"),
+            ("child", "children"),
+            ("tree-leaf", "tree-leaves"),
+        ] {
+            assert!(
+                english_forms(one).contains(&many.to_owned()),
+                "{one} → {many}"
+            );
+        }
+        assert!(!english_forms("belief").contains(&"believes".to_owned()));
+        assert!(!english_forms("human").contains(&"humen".to_owned()));
+    }
+
+    #[test]
+    fn russian_nouns_whose_stem_changes() {
+        let stemmers = Stemmers::default();
+        let opts = MatchOptions {
+            case_sensitive: false,
+            stem: true,
+        };
+        let rule = |w: &str| rules_for(&[w], opts, &stemmers).remove(0);
+        let time = rule("время");
+        for form in [
+            "время",
+            "времени",
+            "временем",
+            "времена",
+            "времен",
+            "временами",
+            "временах",
+        ] {
+            assert!(time.accepts(form, &fold(form), &stemmers), "{form}");
+        }
+        assert!(!time.accepts("временный", "временный", &stemmers));
+        assert!(rule("семя").accepts("семян", "семян", &stemmers));
+        assert!(rule("путь").accepts("путем", &fold("путём"), &stemmers));
     }
 }
