@@ -100,3 +100,45 @@ fn each_plugin_run_too_early_says_which_key_to_set() {
         assert!(stderr.contains("= help: add `after = [\""), "{stderr}");
     }
 }
+
+/// #17 item 3 and #15 finding 29: every plugin reports at the file and line on disk, after an
+/// earlier plugin rewrote the chapter and inside an included file.
+#[test]
+fn diagnostics_point_at_the_file_on_disk() {
+    let dir = book();
+    let r = dir.path();
+    std::fs::write(
+        r.join("src/chapter.md"),
+        "# Chapter\n\n```hypothesis\nid = \"top\"\ntitle = \"Top\"\nstatement = \"A feature.\"\n\
+         status = \"open\"\n```\n\nSome text.\n\nA citation [@nosuchkey] on line 12.\n\n\
+         {{#include part.md}}\n\n{{#hypotheses}}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        r.join("src/part.md"),
+        "## Part\n\nAnother [@missingtoo] on line 3.\n\n```hypothesis\nid = \"included\"\n\
+         title = \"Included\"\nstatement = \"S.\"\nstatus = \"supported\"\n```\n",
+    )
+    .unwrap();
+    let (code, stderr) = mdbook_build(r);
+    assert_eq!(code, 0, "{stderr}");
+    for expected in [
+        "citation key `nosuchkey` is not in the bibliography\n  --> src/chapter.md:12:12",
+        "citation key `missingtoo` is not in the bibliography\n --> src/part.md:3:9",
+        "`included` is marked supported but cites no supporting evidence\n --> src/part.md:9:10",
+    ] {
+        assert!(stderr.contains(expected), "want `{expected}` in:\n{stderr}");
+    }
+    // terms, last in line, in the included file.
+    std::fs::write(
+        r.join("src/part.md"),
+        "## Part\n\nText.\n\nA [broken](term:nope) link on line 5.\n",
+    )
+    .unwrap();
+    let (code, stderr) = mdbook_build(r);
+    assert_ne!(code, 0);
+    assert!(
+        stderr.contains("unknown glossary id `nope`") && stderr.contains("--> src/part.md:5:3"),
+        "{stderr}"
+    );
+}

@@ -386,6 +386,18 @@ impl Diagnostics {
         self.items.extend(diagnostics);
     }
 
+    /// Applies `f` to every location, main and related (see [`crate::sourcemap`]).
+    pub fn relocate(&mut self, mut f: impl FnMut(&mut Location)) {
+        for d in &mut self.items {
+            if let Some(loc) = d.location.as_mut() {
+                f(loc);
+            }
+            for (loc, _) in &mut d.related {
+                f(loc);
+            }
+        }
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
         self.items.iter()
     }

@@ -31,6 +31,7 @@ pub mod order;
 pub mod parallel;
 pub mod pipeline;
 pub mod protocol;
+pub mod sourcemap;
 pub mod span;
 pub mod stdio;
 

@@ -99,7 +99,7 @@ impl Plugin for Hypotheses {
             let (Some(path), Some(source)) = (chapter.path, chapter.source_path) else {
                 return (Vec::new(), None, diags);
             };
-            let (cards, open) = read_cards(
+            let (mut cards, open) = read_cards(
                 chapter.content,
                 path,
                 &file_of(source),
@@ -108,6 +108,21 @@ impl Plugin for Hypotheses {
                 &markdown,
                 &mut diags,
             );
+            // Locations into the text as received (includes expanded) point at files on disk:
+            // the chapter's, or the included file a card came from.
+            if (!cards.is_empty() || !diags.is_empty())
+                && let Some(map) = livingref_core::sourcemap::SourceMap::new(
+                    chapter.content,
+                    &root,
+                    &src_dir,
+                    source,
+                )
+            {
+                diags.relocate(|loc| map.relocate(loc));
+                for card in &mut cards {
+                    card.relocate(|loc| map.relocate(loc));
+                }
+            }
             (cards, open.map(|o| (path.to_path_buf(), o)), diags)
         });
         let mut cards: Vec<Card> = Vec::new();
@@ -192,6 +207,13 @@ impl Plugin for Hypotheses {
                     edits.push(Edit::replace(d.range.clone(), table));
                 }
             }
+            livingref_core::sourcemap::to_disk(
+                &mut diags,
+                chapter.content,
+                &root,
+                &src_dir,
+                source,
+            );
             if edits.is_empty() {
                 return diags;
             }

@@ -178,7 +178,7 @@ impl Plugin for Papers {
             let topic = (!tags.is_empty()).then_some(tags.as_slice());
             let mut diagnostics = Diagnostics::new();
             let mut cited = HashSet::new();
-            if let Some(new) = chapter::process(
+            let new = chapter::process(
                 ch.content,
                 page,
                 topic,
@@ -186,7 +186,15 @@ impl Plugin for Papers {
                 &cx,
                 &mut diagnostics,
                 &mut cited,
-            ) {
+            );
+            livingref_core::sourcemap::to_disk(
+                &mut diagnostics,
+                ch.content,
+                &root,
+                &src_dir,
+                source,
+            );
+            if let Some(new) = new {
                 *ch.content = new;
             }
             Some((diagnostics, cited))

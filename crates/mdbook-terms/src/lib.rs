@@ -194,6 +194,13 @@ impl Plugin for Terms {
                 &target,
                 &mut diagnostics,
             );
+            livingref_core::sourcemap::to_disk(
+                &mut diagnostics,
+                chapter.content,
+                &root,
+                &src_dir,
+                source,
+            );
             let mut edits = std::mem::take(&mut linked.edits);
             if target.html && !linked.linked.is_empty() {
                 let root = "../".repeat(path.parent().map_or(0, |p| p.components().count()));
