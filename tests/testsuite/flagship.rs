@@ -122,6 +122,47 @@ fn every_internal_link_and_anchor_resolves() {
     assert_eq!(broken, Vec::<String>::new(), "broken internal links");
 }
 
+/// #16: the figures are the book's own files, each with alt text and a caption, and none is
+/// fetched from elsewhere.
+#[test]
+fn every_figure_is_a_local_file_with_alt_text_and_a_caption() {
+    use crate::judge::{pages, select};
+    let dir = flagship();
+    load(dir.path(), Mode::InProcess).build().unwrap();
+    let out = dir.path().join("target/book");
+    let mut figures = 0;
+    let mut problems = Vec::new();
+    for (page, doc) in pages(&out) {
+        if page.ends_with("print.html") {
+            continue;
+        }
+        for img in select(&doc, "main img") {
+            let src = img.value().attr("src").unwrap_or_default();
+            let alt = img.value().attr("alt").unwrap_or_default();
+            figures += 1;
+            if src.contains("://") || src.starts_with("//") {
+                problems.push(format!("{}: {src} is not the book's own", page.display()));
+            } else if !normalize(&out.join(page.parent().unwrap()).join(src)).exists() {
+                problems.push(format!("{}: {src} does not exist", page.display()));
+            }
+            if alt.trim().len() < 10 {
+                problems.push(format!("{}: {src} has no real alt text", page.display()));
+            }
+        }
+        for figure in select(&doc, "main figure") {
+            if figure
+                .select(&scraper::Selector::parse("figcaption").unwrap())
+                .next()
+                .is_none()
+            {
+                problems.push(format!("{}: a figure without a caption", page.display()));
+            }
+        }
+    }
+    assert!(figures >= 10, "{figures} figures");
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
 fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for part in path.components() {

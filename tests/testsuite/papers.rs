@@ -2,8 +2,8 @@
 //! hostile or broken BibTeX file does (and does not) do.
 
 use crate::support::{
-    Mode, assert_chapter_unchanged, build_and_compare, chapter, chapters, copy_fixture,
-    diagnostics_of, edited_book, load, rewrite, run_binary_env, shown,
+    Mode, assert_chapter_unchanged, build_and_compare, chapter, copy_fixture, diagnostics_of,
+    edited_book, load, rewrite, run_binary_env, shown,
 };
 use livingref_core::{Diagnostic, Severity};
 use mdbook_driver::MDBook;
@@ -71,16 +71,34 @@ fn undefined_citation_points_at_the_chapter_line() {
 
 #[test]
 fn hostile_fields_are_escaped_and_unsafe_links_dropped() {
-    let book = edited_book("papers", Mode::Binaries, |_| {});
-    let all: String = chapters(&book).into_iter().map(|(_, c)| c).collect();
+    use crate::judge::{live_markup, pages, select, text_of};
+    // Judged on the built pages as a browser parses them: the plugins quote attributes with
+    // `'`, so a substring test for `href="javascript:` could never fail.
+    let dir = copy_fixture("papers");
+    load(dir.path(), Mode::Binaries).build().unwrap();
+    let pages = pages(&dir.path().join("book"));
+    let mut found = Vec::new();
+    for (page, doc) in &pages {
+        found.extend(live_markup(page, doc));
+        for script in select(doc, "main script") {
+            let code: String = script.text().collect();
+            assert!(
+                !code.contains("alert("),
+                "{}: a script from BibTeX",
+                page.display()
+            );
+        }
+    }
+    assert!(found.is_empty(), "{found:#?}");
+    let bibliography = &pages
+        .iter()
+        .find(|(p, _)| p.ends_with("bibliography.html"))
+        .unwrap()
+        .1;
     assert!(
-        all.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
-        "title is escaped"
+        text_of(bibliography, "main").contains("<script>alert(1)</script>"),
+        "the hostile title is shown as text"
     );
-    assert!(!all.contains("<script>alert"), "no live script from BibTeX");
-    assert!(!all.contains("<img src=x"), "no live tag from BibTeX");
-    assert!(!all.contains("href=\"javascript:"), "no javascript: link");
-    assert!(!all.contains("href=\"data:"), "no data: link");
 }
 
 #[test]

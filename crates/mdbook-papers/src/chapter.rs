@@ -73,7 +73,12 @@ enum List<'p> {
         root: &'p str,
     },
     Bibliography,
-    Recent,
+    /// The `nth` recent-papers section of its page (from 0): the first one's items are
+    /// rendered once per run and shared, later ones get ids of their own (`recent2-…`), so a
+    /// paper in two sections of one page has no id twice.
+    Recent {
+        nth: usize,
+    },
 }
 
 impl Context<'_> {
@@ -118,8 +123,12 @@ impl Context<'_> {
                     out.push_str(root);
                     out.push_str(&item[*root_at..]);
                 }
-                (List::Recent, _) => {
+                (List::Recent { nth: 0 }, _) => {
                     out.push_str(&self.cached(&self.rendered.recent, index, paper, "recent", full))
+                }
+                (List::Recent { nth }, _) => {
+                    let prefix = format!("recent{}", nth + 1);
+                    out.push_str(&render::list_item(paper, &self.strings, full, &prefix).0);
                 }
                 (List::References { .. } | List::Bibliography, _) => {
                     out.push_str(&self.cached(&self.rendered.reference, index, paper, "ref", full))
@@ -195,6 +204,7 @@ pub fn process(
     let mut edits = Vec::new();
     let mut lists = false;
     let mut has_recent = false;
+    let mut recent_sections = 0;
     let mut has_bibliography = false;
 
     for parsed in &scanned.directives {
@@ -214,7 +224,8 @@ pub fn process(
                 has_recent = true;
                 lists = true;
                 check_keys(d, RECENT_KEYS, &mut at, diags);
-                let section = recent(d, cx, &mut at, diags);
+                let section = recent(d, recent_sections, cx, &mut at, diags);
+                recent_sections += 1;
                 edits.push(Edit::replace(d.range.clone(), section));
             }
             Ok(d) if d.name == "bibliography" => {
@@ -308,6 +319,7 @@ pub fn process(
             None,
             None,
             None,
+            0,
             cx,
         ));
     }
@@ -397,6 +409,7 @@ fn check_keys(
 /// `{{#recent-papers tags="a, b" limit=N since=YYYY[-MM] window="24 months" title="…"}}`.
 fn recent(
     d: &Directive<'_>,
+    nth: usize,
     cx: &Context<'_>,
     at: &mut impl FnMut(Range<usize>) -> Location,
     diags: &mut Diagnostics,
@@ -458,6 +471,7 @@ fn recent(
         since,
         window,
         title.map(|a| a.value.as_ref()),
+        nth,
         cx,
     );
     if section.contains("papers-none") {
@@ -493,12 +507,14 @@ fn option<T>(
     parsed
 }
 
+#[allow(clippy::too_many_arguments)]
 pub fn recent_section(
     tags: &[String],
     limit: usize,
     since: Option<PaperDate>,
     window: Option<i64>,
     title: Option<&str>,
+    nth: usize,
     cx: &Context<'_>,
 ) -> String {
     let papers: Vec<&Paper> = cx
@@ -521,7 +537,7 @@ pub fn recent_section(
     let body = if papers.is_empty() {
         format!("<p class='papers-none'>{}</p>\n", cx.strings.no_match)
     } else {
-        cx.list(&papers, "papers-recent", List::Recent)
+        cx.list(&papers, "papers-recent", List::Recent { nth })
     };
     format!("\n\n## {}\n\n{body}", html::text(&title.replace('\n', " ")))
 }
