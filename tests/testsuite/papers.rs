@@ -141,7 +141,8 @@ fn source_date_epoch_pins_recent() {
     let md = MDBook::load(dir.path()).unwrap();
     let ctx = PreprocessorContext::new(dir.path().to_path_buf(), md.config.clone(), "html".into());
     let input = serde_json::to_string(&(ctx, md.book.clone())).unwrap();
-    // 2023-01-01: the 2023-10 and later papers are "in the future" and not listed yet.
+    // 2023-01-01: the 2023-10 and later papers are "in the future": listed, and marked as
+    // forthcoming (#20; they used to vanish until their date came).
     let (code, early, stderr) = run_binary_env(
         "mdbook-papers",
         &input,
@@ -158,10 +159,12 @@ fn source_date_epoch_pins_recent() {
         let book: mdbook_driver::book::Book = serde_json::from_str(json).unwrap();
         chapter(&book, "whats-new.md")
     };
-    assert!(
-        !whats_new(&early).contains("Towards Monosemanticity"),
-        "not yet published on 2023-01-01"
-    );
+    let early_page = whats_new(&early);
+    let at = early_page
+        .find("Towards Monosemanticity")
+        .expect("a forthcoming paper is listed");
+    let item = &early_page[early_page[..at].rfind("<li").unwrap()..at];
+    assert!(item.contains("forthcoming"), "{item}");
     let (_, late, _) = run_binary_env(
         "mdbook-papers",
         &input,
@@ -171,6 +174,26 @@ fn source_date_epoch_pins_recent() {
         whats_new(&late).contains("Towards Monosemanticity"),
         "published by 2026-10-28"
     );
+    assert!(
+        !whats_new(&late).contains("forthcoming"),
+        "nothing is forthcoming by then"
+    );
+}
+
+/// #20: a paper dated by its year alone is within that year, so `since=2024` lists it.
+#[test]
+fn since_keeps_papers_dated_by_their_year_alone() {
+    let book = edited_book("papers", Mode::Binaries, |root| {
+        let mut bib = std::fs::read_to_string(root.join("refs.bib")).unwrap();
+        bib.push_str("\n@misc{yearonly, title = {Dated by Its Year Alone}, year = 2024, keywords = {superposition}}\n");
+        std::fs::write(root.join("refs.bib"), bib).unwrap();
+        std::fs::write(
+            root.join("src/plain.md"),
+            "# Plain\n\n{{#recent-papers since=2024 limit=50}}\n",
+        )
+        .unwrap();
+    });
+    assert!(chapter(&book, "plain.md").contains("Dated by Its Year Alone"));
 }
 
 #[test]

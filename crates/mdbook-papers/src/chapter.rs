@@ -109,6 +109,7 @@ impl Context<'_> {
                             &self.strings,
                             Detail::Compact { page: entry_page },
                             "ref",
+                            self.forthcoming(paper),
                         )
                     };
                     let owned;
@@ -128,7 +129,16 @@ impl Context<'_> {
                 }
                 (List::Recent { nth }, _) => {
                     let prefix = format!("recent{}", nth + 1);
-                    out.push_str(&render::list_item(paper, &self.strings, full, &prefix).0);
+                    out.push_str(
+                        &render::list_item(
+                            paper,
+                            &self.strings,
+                            full,
+                            &prefix,
+                            self.forthcoming(paper),
+                        )
+                        .0,
+                    );
                 }
                 (List::References { .. } | List::Bibliography, _) => {
                     out.push_str(&self.cached(&self.rendered.reference, index, paper, "ref", full))
@@ -137,6 +147,11 @@ impl Context<'_> {
         }
         out.push_str("</ol>\n");
         out
+    }
+
+    /// Dated after "today": listed, newest first as any paper, and marked as such.
+    fn forthcoming(&self, paper: &Paper) -> bool {
+        paper.date.is_some_and(|d| d > self.today)
     }
 
     /// A full list item from `slots`, rendered on first use.
@@ -148,7 +163,16 @@ impl Context<'_> {
         prefix: &str,
         detail: Detail<'_>,
     ) -> Cow<'s, str> {
-        let render = || render::list_item(paper, &self.strings, detail, prefix).0;
+        let render = || {
+            render::list_item(
+                paper,
+                &self.strings,
+                detail,
+                prefix,
+                self.forthcoming(paper),
+            )
+            .0
+        };
         match index.and_then(|i| slots.get(i)) {
             Some(slot) => Cow::Borrowed(slot.get_or_init(render)),
             None => Cow::Owned(render()),
@@ -522,15 +546,16 @@ pub fn recent_section(
         .newest_first()
         .filter(|p| tags.is_empty() || p.keywords.iter().any(|k| tags.contains(k)))
         .filter(|p| {
+            // A date of a year alone is within that year: `since=2024` keeps it.
             since.is_none_or(|s| {
-                p.date
-                    .is_some_and(|d| (d.year, d.month) >= (s.year, s.month))
+                p.date.is_some_and(|d| {
+                    d.year > s.year || (d.year == s.year && (d.month == 0 || d.month >= s.month))
+                })
             })
         })
         .filter(|p| {
             window.is_none_or(|w| p.date.is_some_and(|d| cx.today.months() - d.months() <= w))
         })
-        .filter(|p| p.date.is_none_or(|d| d <= cx.today))
         .take(limit)
         .collect();
     let title = title.map_or(cx.strings.recent, str::trim);

@@ -16,6 +16,8 @@ pub struct Strings {
     pub copy: &'static str,
     pub no_match: &'static str,
     pub undated: &'static str,
+    /// After the date of a paper dated after "today".
+    pub forthcoming: &'static str,
     /// The badge of a compact reference that leads to the paper's full entry.
     pub full_entry: &'static str,
     /// Its tooltip, for a paper with an abstract and for one without.
@@ -33,6 +35,7 @@ pub fn strings(lang: Lang) -> Strings {
             copy: "Copy BibTeX",
             no_match: "No papers match this selection yet.",
             undated: "n.d.",
+            forthcoming: "forthcoming",
             full_entry: "BibTeX",
             full_entry_title: "The full entry, with its abstract and BibTeX to copy",
             full_entry_title_no_abstract: "The full entry, with BibTeX to copy",
@@ -45,6 +48,7 @@ pub fn strings(lang: Lang) -> Strings {
             copy: "Скопировать BibTeX",
             no_match: "Подходящих статей пока нет.",
             undated: "б. г.",
+            forthcoming: "готовится к выходу",
             full_entry: "BibTeX",
             full_entry_title: "Полная запись: аннотация и BibTeX для копирования",
             full_entry_title_no_abstract: "Полная запись с BibTeX для копирования",
@@ -130,11 +134,14 @@ pub enum Detail<'a> {
 
 /// One `<li>` of a list: authors, date, linked title, venue, badges, then what `detail` adds.
 /// Returns the item and, for [`Detail::Compact`], the byte offset where the page's root goes.
+/// `forthcoming`: the paper is dated after the book's "today" (a journal issue dated months
+/// after the paper is out), which the date says.
 pub fn list_item(
     paper: &Paper,
     s: &Strings,
     detail: Detail<'_>,
     id_prefix: &str,
+    forthcoming: bool,
 ) -> (String, usize) {
     let mut out = format!(
         "<li class='paper' id='{}'>",
@@ -153,7 +160,15 @@ pub fn list_item(
         Some(d) => d.year.to_string(),
         None => s.undated.to_owned(),
     };
-    let _ = write!(out, "<span class='paper-date'>({date})</span> ");
+    if forthcoming {
+        let _ = write!(
+            out,
+            "<span class='paper-date'>({date}, <span class='paper-forthcoming'>{}</span>)</span> ",
+            s.forthcoming
+        );
+    } else {
+        let _ = write!(out, "<span class='paper-date'>({date})</span> ");
+    }
     match paper.link() {
         Some(url) => {
             let _ = write!(
@@ -325,6 +340,7 @@ mod tests {
             &strings(Lang::En),
             Detail::Full { interactive: false },
             "ref",
+            false,
         );
         assert!(!item.contains("javascript:"), "{item}");
         assert!(
