@@ -209,9 +209,14 @@ fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Data for one line of Markdown: collapsed first, then made inert (see the module docs).
+/// Data for one line of Markdown, pasted mid-line: collapsed first, then made inert as the
+/// middle of a line (see the module docs).
 fn inline_md(text: &str) -> String {
-    inert_md(&one_line(text))
+    livingref_core::markdown::inert_inline(
+        &one_line(text),
+        &livingref_core::markdown::ParseOptions::default(),
+    )
+    .into_owned()
 }
 
 /// `text` made safe to put between a link's `[` and `]`: every bracket that is not already

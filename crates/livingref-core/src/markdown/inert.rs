@@ -79,6 +79,18 @@ pub fn inert<'t>(text: &'t str, markdown: &ParseOptions) -> Cow<'t, str> {
     splice(text, edits).unwrap_or_else(|_| Cow::Owned(html::text(text).into_owned()))
 }
 
+/// [`inert`] for text pasted in the middle of a line (a table cell, link text, after a label):
+/// judged there, where a leading `~~~`, `#` or `>` starts no block. Judged as a document of
+/// its own, `~~~parent <ript>` was a code fence whose text needed no escaping, and became a
+/// live tag in the cell (found by the `hypotheses` fuzz target).
+pub fn inert_inline<'t>(text: &'t str, markdown: &ParseOptions) -> Cow<'t, str> {
+    let padded = format!("x{text}");
+    match inert(&padded, markdown) {
+        Cow::Borrowed(_) => Cow::Borrowed(text),
+        Cow::Owned(out) => Cow::Owned(out[1..].to_owned()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,6 +127,10 @@ mod tests {
         );
         // Not a tag on its own, but it could become one next to other markup.
         assert_eq!(check("<span title='x"), "&lt;span title='x");
+        assert_eq!(
+            inert_inline("~~~a <b>x</b>", &ParseOptions::default()),
+            "~~~a &lt;b&gt;x&lt;/b&gt;"
+        );
         assert_eq!(
             check("<script>x</script>\n\n    [x](javascript:y)"),
             "&lt;script&gt;x&lt;/script&gt;\n\n    [x](javascript:y)",

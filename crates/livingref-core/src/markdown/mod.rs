@@ -19,7 +19,7 @@ mod splice;
 
 pub use append::{OpenAtEnd, append, open_at_end, open_at_end_warning};
 pub use directive::{Arg, Directive, DirectiveError, parse_directive};
-pub use inert::inert;
+pub use inert::{inert, inert_inline};
 pub use math::math_spans;
 pub use regions::{
     Heading, Link, Prose, ScanOptions, Scanned, heading_ids, heading_slug, misplaced_block,
