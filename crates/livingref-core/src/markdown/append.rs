@@ -88,14 +88,15 @@ impl EndTracker {
         }
         // HTML blocks of CommonMark's kinds 1 to 5 run until their end marker, not a blank line.
         let lower = first_line.trim_start().to_ascii_lowercase();
-        let (what, closer) = if lower.starts_with("<!--") {
-            ("HTML comment", "-->".to_owned())
+        // (what, closer, length of the opener, which is ASCII)
+        let (what, closer, opener) = if lower.starts_with("<!--") {
+            ("HTML comment", "-->".to_owned(), 4)
         } else if lower.starts_with("<![cdata[") {
-            ("CDATA section", "]]>".to_owned())
+            ("CDATA section", "]]>".to_owned(), 9)
         } else if lower.starts_with("<?") {
-            ("processing instruction", "?>".to_owned())
+            ("processing instruction", "?>".to_owned(), 2)
         } else if lower.starts_with("<!") {
-            ("HTML declaration", ">".to_owned())
+            ("HTML declaration", ">".to_owned(), 2)
         } else if let Some(tag) = ["pre", "script", "style", "textarea"]
             .into_iter()
             .find(|t| {
@@ -116,8 +117,12 @@ impl EndTracker {
         } else {
             return None;
         };
-        let closed = block[first_line.len().min(block.len())..].contains(&closer)
-            || first_line[4.min(first_line.len())..].contains(&closer);
+        // The closer anywhere after the opener; slicing after ASCII bytes stays on a char
+        // boundary (a fixed offset did not: found by the `directives` fuzz target).
+        let indent = first_line.len() - first_line.trim_start().len();
+        let closed = block
+            .get(indent + opener..)
+            .is_some_and(|rest| rest.contains(&closer));
         (!closed).then(|| OpenAtEnd {
             range: opening,
             what: what.to_owned(),
