@@ -10,7 +10,7 @@
 //! |---|---|---|
 //! | [`bibtex`] | a `.bib` file | no panic; every paper's BibTeX is its exact source span, keys unique; cited and listed, the papers' HTML holds no element, attribute or link of the data's own, and lists every paper |
 //! | [`terms`] | glossary terms + a chapter | edits are insertions at char boundaries outside protected regions; removing them gives the chapter back byte for byte; the Markdown keeps its structure |
-//! | [`hypotheses`] | a hypothesis block's TOML | no panic; no output without errors means none was lost; no raw `<script>` from card data |
+//! | [`hypotheses`] | a hypothesis block's TOML | no panic; no output without errors means none was lost; in the rendered card and table, no element, event handler, refused link or link-in-a-link from card data, and no directive but the plugin's own evidence citations |
 //! | [`directives`] | text after `{{#`, and any Markdown | spans inside the text on char boundaries; prose never overlaps protected regions |
 
 // A fuzz target reports a broken invariant by panicking; that is the point of these asserts.
