@@ -188,3 +188,37 @@ pub const INDEX: Expect = Expect {
     builtin: true,
     sign: Sign::Readme,
 };
+
+/// The hypotheses plugin has not run: a card block is still there.
+pub const HYPOTHESES: Expect = Expect {
+    name: "hypotheses",
+    builtin: false,
+    sign: Sign::Fence("hypothesis"),
+};
+
+/// The papers plugin has not run: its directives are still there.
+pub const PAPERS: [Expect; 3] = [
+    Expect {
+        name: "papers",
+        builtin: false,
+        sign: Sign::Directive("cite"),
+    },
+    Expect {
+        name: "papers",
+        builtin: false,
+        sign: Sign::Directive("recent-papers"),
+    },
+    Expect {
+        name: "papers",
+        builtin: false,
+        sign: Sign::Directive("bibliography"),
+    },
+];
+
+/// The suite's order, in one place: mdBook's `links` and `index`, then hypotheses, papers,
+/// terms. What must have run before each plugin:
+pub const BEFORE_HYPOTHESES: &[Expect] = &[LINKS[0], LINKS[1], LINKS[2], INDEX];
+pub const BEFORE_PAPERS: &[Expect] = &[LINKS[0], LINKS[1], LINKS[2], INDEX, HYPOTHESES];
+pub const BEFORE_TERMS: &[Expect] = &[
+    LINKS[0], LINKS[1], LINKS[2], INDEX, HYPOTHESES, PAPERS[0], PAPERS[1], PAPERS[2],
+];

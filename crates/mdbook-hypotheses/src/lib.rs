@@ -62,12 +62,7 @@ impl Plugin for Hypotheses {
     const BINARY: &'static str = "mdbook-hypotheses";
     const VERSION: &'static str = env!("CARGO_PKG_VERSION");
     const ABOUT: &'static str = "hypothesis cards and summary tables for research books";
-    const EXPECTS: &'static [Expect] = &[
-        order::LINKS[0],
-        order::LINKS[1],
-        order::LINKS[2],
-        order::INDEX,
-    ];
+    const EXPECTS: &'static [Expect] = order::BEFORE_HYPOTHESES;
     const COMMANDS_HELP: &'static str = "    mdbook-hypotheses export [BOOK]   print every hypothesis of the book (default: .) as JSON\n";
     type Settings = Settings;
 
@@ -220,19 +215,15 @@ impl Plugin for Hypotheses {
             if html {
                 // A card block left open at the end is replaced by its card, which closes it.
                 let open = open.filter(|o| !edits.iter().any(|e| e.range.contains(&o.range.start)));
-                if let Some(open) = &open {
-                    let index = LineIndex::new(chapter.content);
-                    diags.push(livingref_core::markdown::open_at_end_warning(
-                        open,
-                        Location::in_text(&file, &index, open.range.clone()),
-                        "the cards' style",
-                    ));
-                }
-                edits.push(livingref_core::markdown::append(
+                let (edit, warning) = livingref_core::markdown::append_to_chapter(
                     chapter.content,
                     open.as_ref(),
                     &format!("\n\n{}", render::STYLE),
-                ));
+                    &file,
+                    "the cards' style",
+                );
+                edits.push(edit);
+                diags.extend(warning);
             }
             match splice(chapter.content, edits) {
                 Ok(new) => *chapter.content = new.into_owned(),

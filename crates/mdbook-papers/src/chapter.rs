@@ -372,18 +372,15 @@ pub fn process(
         tail.push_str(&render::ASSETS);
     }
     if !tail.is_empty() {
-        if let Some(open) = &scanned.open_at_end {
-            diags.push(livingref_core::markdown::open_at_end_warning(
-                open,
-                at(open.range.clone()),
-                "the papers section",
-            ));
-        }
-        edits.push(livingref_core::markdown::append(
+        let (edit, warning) = livingref_core::markdown::append_to_chapter(
             content,
             scanned.open_at_end.as_ref(),
             &tail,
-        ));
+            file,
+            "the papers section",
+        );
+        edits.push(edit);
+        diags.extend(warning);
     }
     if edits.is_empty() {
         return None;

@@ -9,7 +9,7 @@
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use livingref_core::check::Purpose;
 use livingref_core::mdbook_preprocessor::book::Book;
-use livingref_core::order::{self, Expect, Sign};
+use livingref_core::order::{self, Expect};
 use livingref_core::{Diagnostic, Diagnostics, Location, Plugin, Run};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashSet};
@@ -90,17 +90,7 @@ impl Plugin for Papers {
     const BINARY: &'static str = "mdbook-papers";
     const VERSION: &'static str = env!("CARGO_PKG_VERSION");
     const ABOUT: &'static str = "recent papers, citations and bibliographies from BibTeX";
-    const EXPECTS: &'static [Expect] = &[
-        order::LINKS[0],
-        order::LINKS[1],
-        order::LINKS[2],
-        order::INDEX,
-        Expect {
-            name: "hypotheses",
-            builtin: false,
-            sign: Sign::Fence("hypothesis"),
-        },
-    ];
+    const EXPECTS: &'static [Expect] = order::BEFORE_PAPERS;
     type Settings = Settings;
     const COMMANDS_HELP: &'static str = add::HELP;
 

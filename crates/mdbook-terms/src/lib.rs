@@ -9,7 +9,7 @@
 use globset::{Glob, GlobSetBuilder};
 use livingref_core::markdown::splice;
 use livingref_core::mdbook_preprocessor::book::Book;
-use livingref_core::order::{self, Expect, Sign};
+use livingref_core::order::{self, Expect};
 use livingref_core::span::LineIndex;
 use livingref_core::{Diagnostic, Diagnostics, Lang, Location, Plugin, Run};
 use serde::Deserialize;
@@ -78,32 +78,7 @@ impl Plugin for Terms {
     const BINARY: &'static str = "mdbook-terms";
     const VERSION: &'static str = env!("CARGO_PKG_VERSION");
     const ABOUT: &'static str = "glossary terms that link themselves across an mdBook";
-    const EXPECTS: &'static [Expect] = &[
-        order::LINKS[0],
-        order::LINKS[1],
-        order::LINKS[2],
-        order::INDEX,
-        Expect {
-            name: "hypotheses",
-            builtin: false,
-            sign: Sign::Fence("hypothesis"),
-        },
-        Expect {
-            name: "papers",
-            builtin: false,
-            sign: Sign::Directive("cite"),
-        },
-        Expect {
-            name: "papers",
-            builtin: false,
-            sign: Sign::Directive("recent-papers"),
-        },
-        Expect {
-            name: "papers",
-            builtin: false,
-            sign: Sign::Directive("bibliography"),
-        },
-    ];
+    const EXPECTS: &'static [Expect] = order::BEFORE_TERMS;
     type Settings = Settings;
 
     /// Every renderer: HTML gets tooltips, others plain Markdown links.
@@ -206,19 +181,15 @@ impl Plugin for Terms {
                 let root = "../".repeat(path.parent().map_or(0, |p| p.components().count()));
                 let defs =
                     definitions(&glossary, &linked.linked).replace(glossary::PREVIEW_ROOT, &root);
-                if let Some(open) = &linked.open_at_end {
-                    let index = livingref_core::span::LineIndex::new(chapter.content);
-                    diagnostics.push(livingref_core::markdown::open_at_end_warning(
-                        open,
-                        Location::in_text(&file, &index, open.range.clone()),
-                        "the definitions for term previews",
-                    ));
-                }
-                edits.push(livingref_core::markdown::append(
+                let (edit, warning) = livingref_core::markdown::append_to_chapter(
                     chapter.content,
                     linked.open_at_end.as_ref(),
                     &defs,
-                ));
+                    &file,
+                    "the definitions for term previews",
+                );
+                edits.push(edit);
+                diagnostics.extend(warning);
             }
             match splice(chapter.content, edits) {
                 Ok(std::borrow::Cow::Owned(new)) => *chapter.content = new,

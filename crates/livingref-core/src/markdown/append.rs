@@ -133,11 +133,7 @@ impl EndTracker {
 
 /// The warning for a construct left open, at `at` (its first line), naming what the plugin
 /// appended after closing it.
-pub fn open_at_end_warning(
-    open: &OpenAtEnd,
-    at: crate::Location,
-    appended: &str,
-) -> crate::Diagnostic {
+fn open_at_end_warning(open: &OpenAtEnd, at: crate::Location, appended: &str) -> crate::Diagnostic {
     crate::Diagnostic::warning(format!(
         "this {} is never closed: the chapter ends inside it",
         open.what
@@ -147,6 +143,26 @@ pub fn open_at_end_warning(
         "close it with `{}`; {appended} was placed after a closing `{}` so it stays visible",
         open.closer, open.closer
     ))
+}
+
+/// [`append`], and the warning at what `text` leaves open (`file` names `text`, `appended`
+/// what the plugin adds, for the message). Every plugin appends through this.
+pub fn append_to_chapter(
+    text: &str,
+    open: Option<&OpenAtEnd>,
+    tail: &str,
+    file: &std::path::Path,
+    appended: &str,
+) -> (Edit, Option<crate::Diagnostic>) {
+    let warning = open.map(|open| {
+        let index = crate::span::LineIndex::new(text);
+        open_at_end_warning(
+            open,
+            crate::Location::in_text(file, &index, open.range.clone()),
+            appended,
+        )
+    });
+    (append(text, open, tail), warning)
 }
 
 /// The edit that appends `tail` to `text`: the closer of whatever is left open first, then a

@@ -17,7 +17,7 @@ mod math;
 mod regions;
 mod splice;
 
-pub use append::{OpenAtEnd, append, open_at_end, open_at_end_warning};
+pub use append::{OpenAtEnd, append, append_to_chapter, open_at_end};
 pub use directive::{Arg, Directive, DirectiveError, parse_directive};
 pub use inert::{inert, inert_inline};
 pub use math::math_spans;
