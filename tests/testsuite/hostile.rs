@@ -775,6 +775,9 @@ fn data_reaches_no_page_as_markup() {
              {}\n{{{{#recent-papers title=\"[t](javascript:alert(5)) ![i](https://evil.example/t.png)\"}}}}\n\n\
              {{{{#hypotheses}}}}\n",
             card("h1")
+                + "\n```hypothesis\nid = \"h5\"\ntitle = \"Labels\"\n\
+                   statement = \"Uses [lbl] and [lbl2].\\n\\n[lbl]: javascript:alert(6)\\n[lbl2]: https://example.org\"\n\
+                   status = \"open\"\n```\n"
         ),
     )
     .unwrap();

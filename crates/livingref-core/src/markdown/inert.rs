@@ -26,7 +26,8 @@ pub fn inert<'t>(text: &'t str, markdown: &ParseOptions) -> Cow<'t, str> {
         Vec::new()
     };
     let in_math = |at: usize| crate::span::in_sorted(&math, at);
-    for (event, range) in markdown.parser(text).into_offset_iter() {
+    let mut events = markdown.parser(text).into_offset_iter();
+    for (event, range) in events.by_ref() {
         if range.start < skip_until {
             continue;
         }
@@ -74,6 +75,18 @@ pub fn inert<'t>(text: &'t str, markdown: &ParseOptions) -> Cow<'t, str> {
             edits.push(Edit::replace(range, literal));
         }
     }
+    // A link reference definition renders nothing where it stands, but its label is the
+    // page's: `[a]: javascript:…` in a card statement made `[a]` in a summary-table cell on
+    // the same page a live link, though the cell's own text, judged alone, had no link
+    // (found by the `hypotheses` fuzz target). Data defines no labels: each definition's `[`
+    // becomes a character reference, and the line is text.
+    for (_, def) in events.reference_definitions().iter() {
+        if let Some(i) = text.get(def.span.clone()).and_then(|d| d.find('[')) {
+            let at = def.span.start + i;
+            edits.push(Edit::replace(at..at + 1, "&#91;"));
+        }
+    }
+    edits.sort_by_key(|e| e.range.start);
     // Edits come from one parse in document order and never overlap, so splicing cannot fail;
     // if it somehow did, escaping everything is the safe answer.
     splice(text, edits).unwrap_or_else(|_| Cow::Owned(html::text(text).into_owned()))
@@ -127,6 +140,12 @@ mod tests {
         );
         // Not a tag on its own, but it could become one next to other markup.
         assert_eq!(check("<span title='x"), "&lt;span title='x");
+        assert_eq!(check("[a]: https://x.org\n"), "&#91;a]: https://x.org\n");
+        assert_eq!(
+            check("See [a].\n\n[a]: javascript:alert(1)\n"),
+            "See &#91;a&#93;.\n\n&#91;a]: javascript:alert(1)\n",
+            "data defines no link labels"
+        );
         assert_eq!(
             inert_inline("~~~a <b>x</b>", &ParseOptions::default()),
             "~~~a &lt;b&gt;x&lt;/b&gt;"
