@@ -142,3 +142,38 @@ fn diagnostics_point_at_the_file_on_disk() {
         "{stderr}"
     );
 }
+
+/// #18: renderers other than HTML get plain Markdown from every plugin (cards, citations,
+/// recent papers, the bibliography, tables, the glossary's "Used in"), never raw HTML.
+#[test]
+fn other_renderers_get_markdown_only() {
+    use livingref_core::markdown::pulldown_cmark::Event;
+    let dir = book();
+    let r = dir.path();
+    std::fs::write(
+        r.join("src/chapter.md"),
+        "# Chapter\n\nA feature, cited [@good] and {{#cite good}}.\n\n{{#include part.md}}\n\n\
+         {{#hypotheses}}\n\n{{#recent-papers}}\n\n## All\n\n{{#bibliography}}\n",
+    )
+    .unwrap();
+    let md = crate::support::load(r, crate::support::Mode::Binaries);
+    let book = crate::support::preprocess_for(&md, "markdown");
+    let parse = livingref_core::markdown::ParseOptions::default();
+    let mut html = Vec::new();
+    for (path, content) in crate::support::chapters(&book) {
+        for (event, range) in parse.parser(&content).into_offset_iter() {
+            if let Event::Html(_) | Event::InlineHtml(_) = event {
+                html.push(format!("{}: {}", path.display(), &content[range]));
+            }
+        }
+    }
+    assert!(html.is_empty(), "{html:#?}");
+    let chapter = crate::support::chapter(&book, "chapter.md");
+    assert!(chapter.contains("**Included** · *open*"), "{chapter}");
+    assert!(chapter.contains("1. B A (2024). Good."), "{chapter}");
+    let glossary = crate::support::chapter(&book, "glossary.md");
+    assert!(
+        glossary.contains("Used in: [Chapter](<chapter.md>)"),
+        "{glossary}"
+    );
+}

@@ -319,7 +319,7 @@ fn references_point_to_the_full_entry_on_the_bibliography_page() {
                 rewrite(&root.join(file), from, to);
             }
         });
-        // The Markdown renderer: page links stay `.md`, and there are no copy buttons.
+        // The HTML renderer: compact entries link to the bibliography page's `.html`.
         ["intro.md", "topics/superposition.md"].map(|page| {
             let text = chapter(&book, page);
             text[text.find("papers-references").expect("references")..].to_owned()
@@ -331,13 +331,13 @@ fn references_point_to_the_full_entry_on_the_bibliography_page() {
     let [intro, nested] = references(None);
     assert!(
         intro.contains(&format!(
-            "{full_entry}bibliography.md#ref-elhage2022superposition'"
+            "{full_entry}bibliography.html#ref-elhage2022superposition'"
         )),
         "{intro}"
     );
     assert!(
         nested.contains(&format!(
-            "{full_entry}../bibliography.md#ref-elhage2022superposition'"
+            "{full_entry}../bibliography.html#ref-elhage2022superposition'"
         )),
         "a page in a folder links up to the book root: {nested}"
     );
@@ -363,7 +363,9 @@ fn references_point_to_the_full_entry_on_the_bibliography_page() {
         "a paper the bibliography page leaves out is shown in full: {intro}"
     );
     assert!(
-        intro.contains(&format!("{full_entry}bibliography.md#ref-olah2020zoomin'")),
+        intro.contains(&format!(
+            "{full_entry}bibliography.html#ref-olah2020zoomin'"
+        )),
         "{intro}"
     );
 }

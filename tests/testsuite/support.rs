@@ -3,7 +3,6 @@
 use livingref_core::InProcess;
 use mdbook_driver::MDBook;
 use mdbook_driver::book::{Book, BookItem, Chapter};
-use mdbook_driver::builtin_renderers::MarkdownRenderer;
 use mdbook_driver::config::Config;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -161,8 +160,17 @@ fn tool_path(tool: &str) -> PathBuf {
 }
 
 /// The book after all preprocessors (mdBook's own included) ran, as the markdown renderer sees it.
+/// The book as the plugins leave it for the HTML renderer (mdBook's default).
 pub(crate) fn preprocess(md: &MDBook) -> Book {
-    md.preprocess_book(&MarkdownRenderer::new()).unwrap().0
+    preprocess_for(md, "html")
+}
+
+/// The book as the plugins leave it for `renderer` (`html`, `markdown`, …); nothing is
+/// rendered.
+pub(crate) fn preprocess_for(md: &MDBook, renderer: &str) -> Book {
+    let renderer =
+        mdbook_driver::builtin_renderers::CmdRenderer::new(renderer.into(), String::new());
+    md.preprocess_book(&renderer).unwrap().0
 }
 
 /// The content of the chapter whose source path ends with `suffix`.

@@ -167,9 +167,33 @@ pub fn resolver_url(base: &str, id: &str) -> String {
     )
 }
 
-/// `id` as the fragment of a link (`#` not included).
+/// `url` (already allowed by [`safe_url`]) as a Markdown link destination, for renderers
+/// other than HTML: in angle brackets, with what could end it (`<`, `>`, white space)
+/// percent-encoded.
+pub fn markdown_destination(url: &str) -> String {
+    const ENDS: &percent_encoding::AsciiSet =
+        &percent_encoding::CONTROLS.add(b' ').add(b'<').add(b'>');
+    format!("<{}>", percent_encoding::utf8_percent_encode(url, ENDS))
+}
+
+/// `id` as the fragment of a link (`#` not included). Letters outside ASCII stay as they are
+/// (`#введение`, as mdBook writes its own header links; browsers accept both forms), so only
+/// the ASCII characters of [`FRAGMENT`] are encoded, one by one: `percent_encoding` alone
+/// would encode every non-ASCII byte.
 pub fn fragment(id: &str) -> String {
-    percent_encoding::utf8_percent_encode(id, FRAGMENT).to_string()
+    let mut out = String::with_capacity(id.len());
+    let mut buf = [0; 4];
+    for c in id.chars() {
+        if c.is_ascii() {
+            out.extend(percent_encoding::utf8_percent_encode(
+                c.encode_utf8(&mut buf),
+                FRAGMENT,
+            ));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Returns the URL if it may become a link: `http`, `https`, `mailto`, or a relative URL

@@ -169,6 +169,7 @@ impl Plugin for Hypotheses {
                             c.parent.as_deref().and_then(|p| by_id.get(p).copied()),
                             lang,
                             &labels,
+                            html,
                         ),
                     )
                 })
@@ -198,7 +199,9 @@ impl Plugin for Hypotheses {
                         );
                         continue;
                     }
-                    let table = summary(d, &cards, &statuses, path, lang, &labels, &at, &mut diags);
+                    let table = summary(
+                        d, &cards, &statuses, path, lang, &labels, html, &at, &mut diags,
+                    );
                     edits.push(Edit::replace(d.range.clone(), table));
                 }
             }
@@ -356,6 +359,7 @@ fn summary(
     here: &Path,
     lang: Lang,
     labels: &render::Labels,
+    html: bool,
     at: &impl Fn(Range<usize>) -> Location,
     diags: &mut Diagnostics,
 ) -> String {
@@ -424,7 +428,7 @@ fn summary(
                 .help("check the status, tags and kind filters"),
         );
     }
-    render::table(&selected, &columns, here, lang, labels)
+    render::table(&selected, &columns, here, lang, labels, html)
 }
 
 /// The bibliography of `[preprocessor.papers]`, if the book has one, for checking `cite` keys.

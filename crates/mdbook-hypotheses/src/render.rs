@@ -81,7 +81,10 @@ pub fn status_label(status: &str, lang: Lang) -> String {
     }
 }
 
-fn badge(status: &str, lang: Lang) -> String {
+fn badge(status: &str, lang: Lang, html_out: bool) -> String {
+    if !html_out {
+        return format!("*{}*", html::text(&one_line(&status_label(status, lang))));
+    }
     format!(
         "<span class='hypothesis-status status-{}'>{}</span>",
         html::attr(status),
@@ -96,21 +99,35 @@ pub fn relative(from: &Path, to: &Path) -> String {
 }
 
 /// The card that replaces a block. `parent` is the parent's card, if any.
-pub fn card(c: &Card, parent: Option<&Card>, lang: Lang, l: &Labels) -> String {
-    let mut out = format!(
-        "<div class='hypothesis' id='{}'>\n<div class='hypothesis-head'><span class='hypothesis-title'>{}</span> {}",
-        html::attr(&c.id),
-        html::text(&one_line(&c.title)),
-        badge(&c.status, lang)
-    );
+/// `html_out`: the HTML renderer (a `<div>` card with its style); other renderers get the
+/// same card as plain Markdown.
+pub fn card(c: &Card, parent: Option<&Card>, lang: Lang, l: &Labels, html_out: bool) -> String {
+    let mut out = if html_out {
+        format!(
+            "<div class='hypothesis' id='{}'>\n<div class='hypothesis-head'><span class='hypothesis-title'>{}</span> {}",
+            html::attr(&c.id),
+            html::text(&one_line(&c.title)),
+            badge(&c.status, lang, true)
+        )
+    } else {
+        format!(
+            "**{}** · {}",
+            html::text(&one_line(&c.title)),
+            badge(&c.status, lang, false)
+        )
+    };
     if c.kind != "hypothesis" {
-        let _ = write!(
-            out,
-            " <span class='hypothesis-kind'>{}</span>",
-            html::text(&one_line(&c.kind))
-        );
+        if html_out {
+            let _ = write!(
+                out,
+                " <span class='hypothesis-kind'>{}</span>",
+                html::text(&one_line(&c.kind))
+            );
+        } else {
+            let _ = write!(out, " · {}", html::text(&one_line(&c.kind)));
+        }
     }
-    out.push_str("</div>\n\n");
+    out.push_str(if html_out { "</div>\n\n" } else { "\n\n" });
     let _ = writeln!(out, "{}\n", contained(&inert_md(c.statement.trim())));
     let mut lines = Vec::new();
     for (stance, label) in [
@@ -139,7 +156,13 @@ pub fn card(c: &Card, parent: Option<&Card>, lang: Lang, l: &Labels) -> String {
         .iter()
         .map(|t| one_line(t))
         .filter(|t| !t.is_empty())
-        .map(|t| format!("<code>{}</code>", html::text(&t)))
+        .map(|t| {
+            if html_out {
+                format!("<code>{}</code>", html::text(&t))
+            } else {
+                format!("`{}`", t.replace('`', "'"))
+            }
+        })
         .collect();
     if !tags.is_empty() {
         meta.push(format!("{}: {}", l.tags, tags.join(", ")));
@@ -181,7 +204,9 @@ pub fn card(c: &Card, parent: Option<&Card>, lang: Lang, l: &Labels) -> String {
     for line in lines {
         let _ = writeln!(out, "{line}\n");
     }
-    out.push_str("</div>\n");
+    if html_out {
+        out.push_str("</div>\n");
+    }
     out
 }
 
@@ -241,9 +266,20 @@ fn escape_link_text(text: &str) -> String {
 }
 
 /// A summary table over `cards` (already filtered and sorted) for a page at `here`.
-pub fn table(cards: &[&Card], columns: &[String], here: &Path, lang: Lang, l: &Labels) -> String {
+pub fn table(
+    cards: &[&Card],
+    columns: &[String],
+    here: &Path,
+    lang: Lang,
+    l: &Labels,
+    html_out: bool,
+) -> String {
     if cards.is_empty() {
-        return format!("<p class='hypotheses-none'>{}</p>\n", l.no_match);
+        return if html_out {
+            format!("<p class='hypotheses-none'>{}</p>\n", l.no_match)
+        } else {
+            format!("*{}*\n", l.no_match)
+        };
     }
     let header: Vec<&str> = columns
         .iter()
@@ -269,7 +305,7 @@ pub fn table(cards: &[&Card], columns: &[String], here: &Path, lang: Lang, l: &L
                     relative(here, &c.chapter),
                     c.id
                 ),
-                "status" => badge(&c.status, lang),
+                "status" => badge(&c.status, lang, html_out),
                 "statement" => cell(&inline_md(&c.statement)),
                 "for" => evidence_cell(c, Stance::Supports),
                 "against" => evidence_cell(c, Stance::Contests),

@@ -82,8 +82,21 @@ enum List<'p> {
 }
 
 impl Context<'_> {
-    /// An `<ol>` of `papers`, each item from [`Rendered`].
+    /// An `<ol>` of `papers`, each item from [`Rendered`]; a Markdown list for renderers
+    /// other than HTML.
     fn list(&self, papers: &[&Paper], class: &str, list: List<'_>) -> String {
+        if !self.html {
+            let mut out = String::new();
+            for (n, paper) in papers.iter().enumerate() {
+                let _ = writeln!(
+                    out,
+                    "{}. {}",
+                    n + 1,
+                    render::markdown_item(paper, &self.strings, self.forthcoming(paper))
+                );
+            }
+            return out;
+        }
         let mut out = format!("<ol class='{class}'>");
         // Copy buttons need the HTML renderer's script.
         let full = Detail::Full {
@@ -556,7 +569,9 @@ pub fn recent_section(
         .take(limit)
         .collect();
     let title = title.map_or(cx.strings.recent, str::trim);
-    let body = if papers.is_empty() {
+    let body = if papers.is_empty() && !cx.html {
+        format!("*{}*\n", cx.strings.no_match)
+    } else if papers.is_empty() {
         format!("<p class='papers-none'>{}</p>\n", cx.strings.no_match)
     } else {
         cx.list(&papers, "papers-recent", List::Recent { nth })
@@ -657,7 +672,7 @@ fn render_citation(
         .iter()
         .map(|item| {
             let Some(paper) = cx.bib.get(&item.key) else {
-                if !linked {
+                if !linked || !cx.html {
                     return format!("?{}", html::text(&item.key));
                 }
                 return format!(
@@ -678,7 +693,20 @@ fn render_citation(
             if !item.prefix.is_empty() {
                 let _ = write!(out, "{} ", html::text(&item.prefix));
             }
-            if linked {
+            if linked && !cx.html {
+                // Other renderers: a Markdown link to the paper itself, where there is one.
+                match paper.link() {
+                    Some(url) => {
+                        let _ = write!(
+                            out,
+                            "[{}]({})",
+                            html::text(&label),
+                            html::markdown_destination(&url)
+                        );
+                    }
+                    None => out.push_str(&html::text(&label)),
+                }
+            } else if linked {
                 let _ = write!(
                     out,
                     "<a class='cite' {}>{}</a>",

@@ -132,6 +132,55 @@ pub enum Detail<'a> {
     },
 }
 
+/// A paper as one line of Markdown, for renderers other than HTML: authors, date, the title
+/// linked to the paper, venue, and links to arXiv, the PDF and code. Data is written as
+/// [`html::text`] writes it, which Markdown reads as text.
+pub fn markdown_item(paper: &Paper, s: &Strings, forthcoming: bool) -> String {
+    let mut out = String::new();
+    let who = authors(paper, s);
+    if !who.is_empty() {
+        let _ = write!(out, "{} ", html::text(&who));
+    }
+    let date = match paper.date {
+        Some(d) if d.month > 0 => format!("{}-{:02}", d.year, d.month),
+        Some(d) => d.year.to_string(),
+        None => s.undated.to_owned(),
+    };
+    if forthcoming {
+        let _ = write!(out, "({date}, {}). ", s.forthcoming);
+    } else {
+        let _ = write!(out, "({date}). ");
+    }
+    let title = html::text(&paper.title);
+    match paper.link() {
+        Some(url) => {
+            let _ = write!(out, "[{title}]({})", html::markdown_destination(&url));
+        }
+        None => out.push_str(&title),
+    }
+    if let Some(v) = &paper.venue {
+        let _ = write!(out, ". *{}*", html::text(v));
+    }
+    out.push('.');
+    let mut links = Vec::new();
+    if let Some(id) = &paper.arxiv {
+        links.push(("arXiv", html::resolver_url("https://arxiv.org/abs/", id)));
+        if paper.pdf.is_none() {
+            links.push(("PDF", html::resolver_url("https://arxiv.org/pdf/", id)));
+        }
+    }
+    if let Some(pdf) = paper.pdf.as_deref().and_then(web_url) {
+        links.push(("PDF", pdf.to_owned()));
+    }
+    if let Some(code) = paper.code.as_deref().and_then(web_url) {
+        links.push(("code", code.to_owned()));
+    }
+    for (label, url) in links {
+        let _ = write!(out, " [{label}]({})", html::markdown_destination(&url));
+    }
+    out
+}
+
 /// One `<li>` of a list: authors, date, linked title, venue, badges, then what `detail` adds.
 /// Returns the item and, for [`Detail::Compact`], the byte offset where the page's root goes.
 /// `forthcoming`: the paper is dated after the book's "today" (a journal issue dated months

@@ -125,7 +125,12 @@ fn render_entry(
     if entry.aliases.is_empty() && uses.is_empty() {
         return;
     }
-    out.push_str("  <span class='terms-meta'>");
+    // Other renderers get the same line as Markdown: emphasis for the labels, Markdown links.
+    out.push_str(if style.html {
+        "  <span class='terms-meta'>"
+    } else {
+        "  "
+    });
     if !entry.aliases.is_empty() {
         let _ = write!(out, "{}: ", label(style.lang, Label::Aliases));
         for (n, alias) in entry.aliases.iter().enumerate() {
@@ -142,7 +147,26 @@ fn render_entry(
         let _ = write!(out, "{}: ", label(style.lang, Label::UsedIn));
         used_in(out, uses, here, chapters, style);
     }
-    out.push_str("</span>\n\n");
+    out.push_str(if style.html { "</span>\n\n" } else { "\n\n" });
+}
+
+/// A link in the "Used in" list: an `<a>` for the HTML renderer, Markdown for others.
+fn link(out: &mut String, href: &str, text: &str, html_out: bool) {
+    if html_out {
+        let _ = write!(
+            out,
+            "<a href='{}'>{}</a>",
+            html::attr(href),
+            html::text(text)
+        );
+    } else {
+        let _ = write!(
+            out,
+            "[{}]({})",
+            html::text(text),
+            html::markdown_destination(href)
+        );
+    }
 }
 
 /// The "Used in" list: each chapter, then up to [`Style::sections_per_chapter`] of its
@@ -160,8 +184,7 @@ fn used_in(
         }
         let chapter = &chapters[*c];
         let href = html::chapter_href(here, chapter.path, style.html);
-        let href = html::attr(&href);
-        let _ = write!(out, "<a href='{href}'>{}</a>", html::text(chapter.name));
+        link(out, &href, chapter.name, style.html);
         let named: Vec<&(String, String)> = sections
             .iter()
             .filter_map(|&s| chapter.sections.get(s).and_then(Option::as_ref))
@@ -175,11 +198,11 @@ fn used_in(
             if k > 0 {
                 out.push_str(", ");
             }
-            let _ = write!(
+            link(
                 out,
-                "<a href='{href}#{}'>{}</a>",
-                html::attr(id),
-                html::text(text)
+                &format!("{href}#{}", html::fragment(id)),
+                text,
+                style.html,
             );
         }
         if shown < named.len() {
