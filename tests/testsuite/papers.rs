@@ -525,3 +525,27 @@ fn bibtex_syntax_is_read_as_bibtex_reads_it() {
         "{refs}"
     );
 }
+
+/// A recent-papers section that lists nothing is a warning for every renderer (it was
+/// decided by a class in the generated HTML, which other renderers no longer get; #17).
+#[test]
+fn an_empty_recent_section_warns_for_other_renderers_too() {
+    let dir = copy_fixture("papers");
+    std::fs::write(
+        dir.path().join("src/plain.md"),
+        "# Plain\n\n{{#recent-papers tags=\"nosuchtag\"}}\n",
+    )
+    .unwrap();
+    let md = MDBook::load(dir.path()).unwrap();
+    for renderer in ["html", "markdown"] {
+        let ctx =
+            PreprocessorContext::new(dir.path().to_path_buf(), md.config.clone(), renderer.into());
+        let input = serde_json::to_string(&(ctx, md.book.clone())).unwrap();
+        let (code, _, stderr) = run_binary_env("mdbook-papers", &input, &[]);
+        assert_eq!(code, 0, "{stderr}");
+        assert!(
+            stderr.contains("no paper matches this recent-papers section"),
+            "{renderer}: {stderr}"
+        );
+    }
+}

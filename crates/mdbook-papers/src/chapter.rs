@@ -350,15 +350,7 @@ pub fn process(
     let mut tail = String::new();
     if let Some(tags) = topic.filter(|_| !has_recent) {
         lists = true;
-        tail.push_str(&recent_section(
-            tags,
-            cx.settings.recent_limit,
-            None,
-            None,
-            None,
-            0,
-            cx,
-        ));
+        tail.push_str(&recent_section(tags, cx.settings.recent_limit, None, None, None, 0, cx).0);
     }
     if !order.is_empty() && !has_bibliography {
         lists = true;
@@ -499,7 +491,7 @@ fn recent(
         at,
         diags,
     );
-    let section = recent_section(
+    let (section, listed) = recent_section(
         &tags,
         limit,
         since,
@@ -508,7 +500,7 @@ fn recent(
         nth,
         cx,
     );
-    if section.contains("papers-none") {
+    if listed == 0 {
         diags.push(
             Diagnostic::warning("no paper matches this recent-papers section")
                 .at(at(d.range.clone()))
@@ -541,6 +533,9 @@ fn option<T>(
     parsed
 }
 
+/// A recent-papers section, and how many papers it lists: the caller warns when it lists
+/// none, which it once decided by looking for a class in the generated HTML (and so never
+/// for renderers that get Markdown).
 #[allow(clippy::too_many_arguments)]
 pub fn recent_section(
     tags: &[String],
@@ -550,7 +545,7 @@ pub fn recent_section(
     title: Option<&str>,
     nth: usize,
     cx: &Context<'_>,
-) -> String {
+) -> (String, usize) {
     let papers: Vec<&Paper> = cx
         .bib
         .newest_first()
@@ -576,7 +571,8 @@ pub fn recent_section(
     } else {
         cx.list(&papers, "papers-recent", List::Recent { nth })
     };
-    format!("\n\n## {}\n\n{body}", html::text(&title.replace('\n', " ")))
+    let section = format!("\n\n## {}\n\n{body}", html::text(&title.replace('\n', " ")));
+    (section, papers.len())
 }
 
 /// The papers a `{{#bibliography}}` directive lists, newest first.
