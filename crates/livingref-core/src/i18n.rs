@@ -36,13 +36,6 @@ impl Lang {
             .and_then(Lang::from_tag)
             .unwrap_or_default()
     }
-
-    pub fn tag(self) -> &'static str {
-        match self {
-            Lang::En => "en",
-            Lang::Ru => "ru",
-        }
-    }
 }
 
 #[cfg(test)]

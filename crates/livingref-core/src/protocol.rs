@@ -18,7 +18,7 @@ use crate::config::{self, Loaded};
 use crate::diag::{Diagnostic, Diagnostics, Location, Outcome, Style, display_path};
 use crate::i18n::Lang;
 use crate::markdown::ParseOptions;
-use mdbook_preprocessor::book::{Book, Chapter};
+use mdbook_preprocessor::book::Book;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -101,23 +101,9 @@ impl<S> Run<'_, S> {
         self.ctx.root.join(&self.ctx.config.book.src)
     }
 
-    /// A path from config, relative to the book root.
-    pub fn resolve(&self, path: impl AsRef<Path>) -> PathBuf {
-        self.ctx.root.join(path)
-    }
-
     /// How diagnostics name a file: relative to the book root when it is inside it.
     pub fn display(&self, path: &Path) -> PathBuf {
         display_path(&self.ctx.root, path)
-    }
-
-    /// The file a chapter comes from, as diagnostics name it (`src/intro.md`).
-    pub fn chapter_file(&self, chapter: &Chapter) -> PathBuf {
-        let source = chapter.source_path.as_deref().or(chapter.path.as_deref());
-        match source {
-            Some(p) => self.display(&self.src_dir().join(p)),
-            None => PathBuf::from(format!("<chapter \"{}\">", chapter.name)),
-        }
     }
 }
 

@@ -9,10 +9,12 @@
 //! that book through three pass-through preprocessors, this was most of the 1.2–1.4× a build
 //! costs over mdBook alone.
 //!
-//! So on a pipe this reader asks for a 1 MiB pipe buffer (Linux, best effort) and, after a
-//! short read, pauses for half a millisecond to let the buffer fill: mdBook's writes then land
-//! in the buffer without waking anyone, and each read takes hundreds of kilobytes. The pause
-//! only happens while data is still arriving; end of input is seen at once. From a regular
+//! So on a pipe this reader asks for a 1 MiB pipe buffer (Linux, best effort) and, if it got
+//! one (`F_GETPIPE_SZ` says so), pauses for half a millisecond after a read of less than a
+//! quarter of it, to let the buffer fill: mdBook's writes then land in the buffer without
+//! waking anyone, and each read takes hundreds of kilobytes. Without the large buffer it
+//! never pauses. The real fix is on mdBook's side: a `BufWriter` around the child's stdin in
+//! `CmdPreprocessor` (see `docs/performance.md`). From a regular
 //! file (benchmarks, tests) the input is read in one go into a buffer of the file's size.
 //!
 //! The answer goes out in 1 MiB writes into a 1 MiB pipe buffer, so mdBook, which reads it
@@ -24,17 +26,16 @@
 use std::io::{self, Read, Write};
 use std::time::Duration;
 
-/// How much a read may return before we stop pausing: a read this large means the writer is
-/// keeping the buffer full, and pausing would only add latency.
-const SHORT_READ: usize = 256 << 10;
-
 /// How long to let the pipe fill after a short read. At the ~100 MB/s mdBook writes a book,
 /// half a millisecond is ~50 KB: tens of reads per 20 MB instead of hundreds of thousands.
 const PAUSE: Duration = Duration::from_micros(500);
 
-/// The pipe buffer we ask for (Linux's default cap for unprivileged processes).
+/// The pipe buffer we ask for (Linux's default cap for unprivileged processes). A read of
+/// more than a quarter of the buffer we got means the writer keeps it full, and pausing
+/// would only add latency.
 #[cfg(target_os = "linux")]
 const PIPE_BUFFER: i32 = 1 << 20;
+const PIPE_BUFFER_BYTES: usize = 1 << 20;
 
 /// Bytes read per call on a pipe.
 const CHUNK: usize = 1 << 20;
@@ -68,8 +69,17 @@ pub fn read_all() -> io::Result<String> {
             buf
         }
         Source::Pipe => {
-            grow_pipe_buffer(&stdin);
-            read_batched(&mut lock, PAUSE)?
+            // Pausing pays only when the writes can pile up in a large buffer. Where the
+            // resize was refused (past `pipe-user-pages-soft`, another OS) a pause after each
+            // read of a 64 KiB buffer would cap the input at 64 KiB per pause, so then there is
+            // none.
+            let pause = grow_pipe_buffer(&stdin)
+                .filter(|&capacity| capacity >= PIPE_BUFFER_BYTES)
+                .map(|capacity| Pause {
+                    length: PAUSE,
+                    short: capacity / 4,
+                });
+            read_batched(&mut lock, pause, &mut std::thread::sleep)?
         }
         Source::Other => {
             let mut buf = Vec::new();
@@ -80,9 +90,20 @@ pub fn read_all() -> io::Result<String> {
     String::from_utf8(bytes).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
 }
 
-/// Reads `reader` to its end in large chunks, pausing after each short read so a writer of
-/// many small pieces can fill the buffer in between.
-fn read_batched(reader: &mut impl Read, pause: Duration) -> io::Result<Vec<u8>> {
+/// When [`read_batched`] pauses: for `length` after a read of fewer than `short` bytes.
+#[derive(Debug, Clone, Copy)]
+struct Pause {
+    length: Duration,
+    short: usize,
+}
+
+/// Reads `reader` to its end in large chunks, pausing (through `sleep`) after each short
+/// read, if `pause` says so, so a writer of many small pieces can fill the buffer between.
+fn read_batched(
+    reader: &mut impl Read,
+    pause: Option<Pause>,
+    sleep: &mut dyn FnMut(Duration),
+) -> io::Result<Vec<u8>> {
     // `buf[..filled]` holds the input; the rest is zeroed space for the next read, zeroed once
     // (reading into uninitialized memory would need `unsafe`).
     let mut buf: Vec<u8> = Vec::new();
@@ -98,8 +119,10 @@ fn read_batched(reader: &mut impl Read, pause: Duration) -> io::Result<Vec<u8>> 
             Err(e) => return Err(e),
         };
         filled += n;
-        if n < SHORT_READ {
-            std::thread::sleep(pause);
+        if let Some(pause) = pause
+            && n < pause.short
+        {
+            sleep(pause.length);
         }
     }
     buf.truncate(filled);
@@ -125,16 +148,22 @@ fn source(_stdin: &io::Stdin) -> Source {
     Source::Other
 }
 
-/// Asks for a larger buffer if `stream` is a pipe (an error otherwise, ignored).
+/// Asks for a larger buffer if `stream` is a pipe, and returns the capacity it has then
+/// (`F_GETPIPE_SZ`), or `None` where that cannot be known. Best effort: a smaller buffer
+/// only means more reads and writes.
 #[cfg(target_os = "linux")]
-fn grow_pipe_buffer(stream: &impl std::os::fd::AsFd) {
+fn grow_pipe_buffer(stream: &impl std::os::fd::AsFd) -> Option<usize> {
     use nix::fcntl::{FcntlArg, fcntl};
-    // Best effort: a smaller buffer only means more reads and writes.
     let _ = fcntl(stream, FcntlArg::F_SETPIPE_SZ(PIPE_BUFFER));
+    fcntl(stream, FcntlArg::F_GETPIPE_SZ)
+        .ok()
+        .and_then(|n| usize::try_from(n).ok())
 }
 
 #[cfg(not(target_os = "linux"))]
-fn grow_pipe_buffer<T>(_stream: &T) {}
+fn grow_pipe_buffer<T>(_stream: &T) -> Option<usize> {
+    None
+}
 
 #[cfg(test)]
 mod tests {
@@ -171,8 +200,39 @@ mod tests {
                 calls: 0,
             };
             let expected = source.data.to_vec();
-            let read = read_batched(&mut source, Duration::ZERO).expect("read");
+            let pause = Some(Pause {
+                length: Duration::ZERO,
+                short: 256 << 10,
+            });
+            let read = read_batched(&mut source, pause, &mut |_| {}).expect("read");
             assert_eq!(read, expected, "step {step}");
         }
+    }
+
+    /// Where the pipe could not be made larger, reads never pause: a pause after every read
+    /// of a small buffer would cap the throughput at its size per pause.
+    #[test]
+    fn no_pause_without_a_large_buffer() {
+        let data = vec![7u8; 5000];
+        let mut sleeps = 0;
+        let mut source = Trickle {
+            data: &data,
+            step: 1,
+            calls: 0,
+        };
+        let read = read_batched(&mut source, None, &mut |_| sleeps += 1).expect("read");
+        assert_eq!(read, data);
+        assert_eq!(sleeps, 0);
+        let mut source = Trickle {
+            data: &data,
+            step: 100,
+            calls: 0,
+        };
+        let pause = Some(Pause {
+            length: Duration::ZERO,
+            short: 1024,
+        });
+        read_batched(&mut source, pause, &mut |_| sleeps += 1).expect("read");
+        assert_eq!(sleeps, 50, "one pause per short read");
     }
 }

@@ -109,7 +109,7 @@ impl Plugin for Papers {
 
     fn run(&self, run: &mut Run<'_, Settings>, mut book: Book) -> Book {
         let today = match today::today(run.settings.today.as_deref()) {
-            Ok((date, _)) => date,
+            Ok(date) => date,
             Err(message) => {
                 let at = run.setting_at("today");
                 run.diagnostics.push(Diagnostic::error(message).at(at));

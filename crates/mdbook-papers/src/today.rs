@@ -3,18 +3,10 @@
 
 use crate::paper::PaperDate;
 
-/// Where the date came from, for messages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Source {
-    Setting,
-    SourceDateEpoch,
-    Clock,
-}
-
-pub fn today(setting: Option<&str>) -> Result<(PaperDate, Source), String> {
+/// The book's "today": the setting, else `SOURCE_DATE_EPOCH`, else the clock.
+pub fn today(setting: Option<&str>) -> Result<PaperDate, String> {
     if let Some(text) = setting {
         return parse_day(text)
-            .map(|d| (d, Source::Setting))
             .ok_or_else(|| format!("`today = \"{text}\"` is not a date; write it as YYYY-MM-DD"));
     }
     if let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH") {
@@ -22,12 +14,12 @@ pub fn today(setting: Option<&str>) -> Result<(PaperDate, Source), String> {
             .trim()
             .parse()
             .map_err(|_| format!("SOURCE_DATE_EPOCH=`{epoch}` is not a number of seconds"))?;
-        return Ok((from_unix(secs), Source::SourceDateEpoch));
+        return Ok(from_unix(secs));
     }
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
-    Ok((from_unix(secs), Source::Clock))
+    Ok(from_unix(secs))
 }
 
 /// `YYYY-MM-DD` (also `YYYY-MM` and `YYYY`, missing parts as 1).
@@ -122,6 +114,6 @@ mod tests {
         assert_eq!(parse_window("2 years"), Some(24));
         assert_eq!(parse_window("fortnight"), None);
         assert!(today(Some("yesterday")).is_err());
-        assert_eq!(today(Some("2026-11-01")).unwrap().1, Source::Setting);
+        assert_eq!(today(Some("2026-11-01")).unwrap().year, 2026);
     }
 }
