@@ -324,6 +324,19 @@ fn previews_appear_on_hover_focus_and_tap_in_a_real_browser() {
     b.tap(x, y);
     b.wait_for("location.pathname.endsWith('/glossary.html') && location.hash === '#circuit'");
 
+    // On a page two folders down, a link inside a preview still leads to the right page:
+    // definitions are written from the book root, and the script puts mdBook's
+    // `path_to_root` in front.
+    b.open(&format!("{}/nested/deep.html", server.origin));
+    b.hover("main a.term[data-term='circuit']");
+    b.wait_for("document.querySelector('.terms-preview a[href*=\"intro.html\"]') !== null");
+    let href = b.eval("document.querySelector('.terms-preview a[href*=\"intro.html\"]').href");
+    assert_eq!(
+        href.as_str().unwrap(),
+        format!("{}/intro.html#circuits", server.origin),
+        "a preview link from a nested page"
+    );
+
     b.assert_clean(&server.origin);
 }
 

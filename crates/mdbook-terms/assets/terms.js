@@ -11,6 +11,13 @@
       document.querySelectorAll("script.terms-defs").forEach(function (s) {
         parsed.insertAdjacentHTML("beforeend", s.textContent);
       });
+      // Links in definitions are written from the book root (one copy serves every page);
+      // mdBook's own `path_to_root` leads there from this page.
+      var root = typeof path_to_root === "string" ? path_to_root : "";
+      parsed.querySelectorAll("a[href]").forEach(function (a) {
+        var href = a.getAttribute("href");
+        if (!/^([a-z][a-z0-9+.-]*:|\/|#|\?)/i.test(href)) a.setAttribute("href", root + href);
+      });
     }
     return parsed;
   }

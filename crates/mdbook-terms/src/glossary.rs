@@ -61,10 +61,6 @@ impl Glossary {
     }
 }
 
-/// Placeholder for "the book's root, seen from the page showing a preview": a definition's
-/// relative links are written from the glossary page, but previews show on every page.
-pub const PREVIEW_ROOT: &str = "livingref-root:";
-
 /// Reads the entries of `text`, the glossary chapter at `page` (relative to `src`; `file`
 /// names it in diagnostics). Problems go to `diags`.
 pub fn parse(
@@ -248,8 +244,10 @@ fn read_entry(
 }
 
 /// A definition's link target as a preview must write it: absolute URLs unchanged, relative
-/// ones (written from the glossary page) prefixed with [`PREVIEW_ROOT`] and the glossary's
-/// folder, `.md` turned into `.html`; anything [`html::safe_url`] rejects becomes `#`.
+/// ones (written from the glossary page) from the book root, `.md` turned into `.html`;
+/// anything [`html::safe_url`] rejects becomes `#`. The preview script puts the page's way
+/// back to the root (mdBook's `path_to_root`) in front, so one copy of a definition serves
+/// every page; no marker has to be found and replaced in HTML made from the glossary.
 fn preview_url(dest: &str, page: &Path) -> String {
     let Some(url) = html::safe_url(dest) else {
         return "#".to_owned();
@@ -262,14 +260,14 @@ fn preview_url(dest: &str, page: &Path) -> String {
         .strip_suffix(".md")
         .map_or_else(|| page.clone(), |p| format!("{p}.html"));
     if url.starts_with('#') {
-        return format!("{PREVIEW_ROOT}{html_page}{url}");
+        return format!("{html_page}{url}");
     }
     let dir = page.rfind('/').map_or("", |i| &page[..=i]);
     let (path, fragment) = url.split_at(url.find('#').unwrap_or(url.len()));
     let path = path
         .strip_suffix(".md")
         .map_or_else(|| path.to_owned(), |p| format!("{p}.html"));
-    format!("{PREVIEW_ROOT}{dir}{path}{fragment}")
+    format!("{dir}{path}{fragment}")
 }
 
 /// mdBook's heading-id rule, so `#id` defaults agree with what readers see elsewhere.

@@ -178,9 +178,7 @@ impl Plugin for Terms {
             );
             let mut edits = std::mem::take(&mut linked.edits);
             if target.html && !linked.linked.is_empty() {
-                let root = "../".repeat(path.parent().map_or(0, |p| p.components().count()));
-                let defs =
-                    definitions(&glossary, &linked.linked).replace(glossary::PREVIEW_ROOT, &root);
+                let defs = definitions(&glossary, &linked.linked);
                 let (edit, warning) = livingref_core::markdown::append_to_chapter(
                     chapter.content,
                     linked.open_at_end.as_ref(),
