@@ -151,31 +151,40 @@ const MAX_COMPARED: usize = 500;
 /// apart in length than the distance allowed, at most [`MAX_COMPARED`] of them, and
 /// remembers each answer.
 pub struct Suggestions<'a> {
-    buckets: std::collections::HashMap<(char, usize), Vec<&'a str>>,
+    candidates: Vec<&'a str>,
+    /// Built on the first question: a book with no unknown name pays nothing.
+    buckets: std::sync::OnceLock<std::collections::HashMap<(char, usize), Vec<&'a str>>>,
     answers: std::sync::Mutex<std::collections::HashMap<String, Option<&'a str>>>,
 }
 
 impl<'a> Suggestions<'a> {
     pub fn new(candidates: impl IntoIterator<Item = &'a str>) -> Self {
-        let mut buckets: std::collections::HashMap<(char, usize), Vec<&'a str>> =
-            std::collections::HashMap::new();
-        for c in candidates {
-            let Some(first) = c.chars().next() else {
-                continue;
-            };
-            buckets
-                .entry((first.to_ascii_lowercase(), c.chars().count()))
-                .or_default()
-                .push(c);
-        }
-        for names in buckets.values_mut() {
-            names.sort_unstable();
-            names.dedup();
-        }
         Suggestions {
-            buckets,
+            candidates: candidates.into_iter().collect(),
+            buckets: std::sync::OnceLock::new(),
             answers: std::sync::Mutex::new(std::collections::HashMap::new()),
         }
+    }
+
+    fn buckets(&self) -> &std::collections::HashMap<(char, usize), Vec<&'a str>> {
+        self.buckets.get_or_init(|| {
+            let mut buckets: std::collections::HashMap<(char, usize), Vec<&'a str>> =
+                std::collections::HashMap::new();
+            for &c in &self.candidates {
+                let Some(first) = c.chars().next() else {
+                    continue;
+                };
+                buckets
+                    .entry((first.to_ascii_lowercase(), c.chars().count()))
+                    .or_default()
+                    .push(c);
+            }
+            for names in buckets.values_mut() {
+                names.sort_unstable();
+                names.dedup();
+            }
+            buckets
+        })
     }
 
     /// The closest name to `word`, as [`nearest`] would choose among names starting with the
@@ -197,7 +206,7 @@ impl<'a> Suggestions<'a> {
         lengths.sort_by_key(|&l| l.abs_diff(len));
         let names = lengths
             .into_iter()
-            .filter_map(|l| self.buckets.get(&(first, l)))
+            .filter_map(|l| self.buckets().get(&(first, l)))
             .flatten()
             .copied()
             .take(MAX_COMPARED);

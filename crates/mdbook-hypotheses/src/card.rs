@@ -80,18 +80,6 @@ pub struct Card {
     pub status_at: Location,
 }
 
-impl Card {
-    /// Applies `f` to every location the card keeps for later diagnostics.
-    pub fn relocate(&mut self, mut f: impl FnMut(&mut Location)) {
-        f(&mut self.id_at);
-        f(&mut self.parent_at);
-        f(&mut self.status_at);
-        for e in &mut self.evidence {
-            f(&mut e.at);
-        }
-    }
-}
-
 const FIELDS: &[&str] = &[
     "id",
     "title",

@@ -94,7 +94,7 @@ impl Plugin for Hypotheses {
             let (Some(path), Some(source)) = (chapter.path, chapter.source_path) else {
                 return (Vec::new(), None, diags);
             };
-            let (mut cards, open) = read_cards(
+            let (cards, open) = read_cards(
                 chapter.content,
                 path,
                 &file_of(source),
@@ -105,19 +105,13 @@ impl Plugin for Hypotheses {
             );
             // Locations into the text as received (includes expanded) point at files on disk:
             // the chapter's, or the included file a card came from.
-            if (!cards.is_empty() || !diags.is_empty())
-                && let Some(map) = livingref_core::sourcemap::SourceMap::new(
-                    chapter.content,
-                    &root,
-                    &src_dir,
-                    source,
-                )
-            {
-                diags.relocate(|loc| map.relocate(loc));
-                for card in &mut cards {
-                    card.relocate(|loc| map.relocate(loc));
-                }
-            }
+            livingref_core::sourcemap::to_disk(
+                &mut diags,
+                chapter.content,
+                &root,
+                &src_dir,
+                source,
+            );
             (cards, open.map(|o| (path.to_path_buf(), o)), diags)
         });
         let mut cards: Vec<Card> = Vec::new();
@@ -137,7 +131,24 @@ impl Plugin for Hypotheses {
         } else {
             None
         };
-        check::book(&cards, bibliography.as_ref(), &mut run.diagnostics);
+        // Book-wide problems point into the chapters as received too; the chapters are still
+        // that text here, and only those with such a problem are mapped to their files.
+        let mut book_diags = Diagnostics::new();
+        check::book(&cards, bibliography.as_ref(), &mut book_diags);
+        if !book_diags.is_empty() {
+            for chapter in book.chapters() {
+                if let Some(source) = &chapter.source_path {
+                    livingref_core::sourcemap::to_disk(
+                        &mut book_diags,
+                        &chapter.content,
+                        &root,
+                        &src_dir,
+                        source,
+                    );
+                }
+            }
+        }
+        run.diagnostics.extend(book_diags);
 
         // Pass 2: cards become HTML, `{{#hypotheses}}` becomes a table.
         let lang = run.lang;

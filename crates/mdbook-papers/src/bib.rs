@@ -110,11 +110,13 @@ pub fn parse(texts: Vec<(PathBuf, String)>, diags: &mut Diagnostics) -> Bibliogr
                 Some(rest) => rest.to_owned(),
                 None => text,
             };
-            let read = as_biblatex_reads(&shown, &text, diags);
-            if read != text {
-                originals.push((shown.clone(), text));
+            match as_biblatex_reads(&shown, &text, diags) {
+                Some(read) => {
+                    originals.push((shown.clone(), text));
+                    (shown, read)
+                }
+                None => (shown, text),
             }
-            (shown, read)
         })
         .collect();
     let mut bibliography = match at_once(&texts) {
@@ -141,7 +143,8 @@ pub fn parse(texts: Vec<(PathBuf, String)>, diags: &mut Diagnostics) -> Bibliogr
 ///   last), with a warning at the second, which is blanked out.
 ///
 /// Lengths and line breaks stay, so every offset into the result is one into the file.
-fn as_biblatex_reads(shown: &Path, text: &str, diags: &mut Diagnostics) -> String {
+/// `None` when the file needs no rewriting (the usual case), so it is not copied.
+fn as_biblatex_reads(shown: &Path, text: &str, diags: &mut Diagnostics) -> Option<String> {
     let (blocks, _) = split(text);
     let mut out: Option<Vec<u8>> = None;
     let mut index: Option<LineIndex<'_>> = None;
@@ -210,11 +213,8 @@ fn as_biblatex_reads(shown: &Path, text: &str, diags: &mut Diagnostics) -> Strin
             }
         }
     }
-    match out {
-        // Only ASCII bytes were replaced, at ASCII bytes, and whole values blanked: still UTF-8.
-        Some(bytes) => String::from_utf8(bytes).unwrap_or_else(|_| text.to_owned()),
-        None => text.to_owned(),
-    }
+    // Only ASCII bytes were replaced, at ASCII bytes, and whole values blanked: still UTF-8.
+    out.and_then(|bytes| String::from_utf8(bytes).ok())
 }
 
 /// Whether an entry may name one field twice: a cheap look at the names after each comma,
