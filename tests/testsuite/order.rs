@@ -75,14 +75,15 @@ fn the_documented_order_renders_cards_from_included_files() {
 #[test]
 fn each_plugin_run_too_early_says_which_key_to_set() {
     // (what to change in book.toml, what the build must say)
+    // Each at the place on disk: the include in chapter.md, the card in part.md.
     let cases = [
         (
             ("after = [\"links\", \"index\"]\n", ""),
-            "`{{#include` reached mdbook-hypotheses unexpanded: `links` runs after `hypotheses`",
+            "`{{#include` reached mdbook-hypotheses unexpanded: `links` runs after `hypotheses`, so this chapter is not what readers will see\n --> src/chapter.md:3:1",
         ),
         (
             ("after = [\"hypotheses\"]\n", "before = [\"hypotheses\"]\n"),
-            "reached mdbook-papers unprocessed: `hypotheses` runs after `papers`",
+            "reached mdbook-papers unprocessed: `hypotheses` runs after `papers`, so this chapter is not what readers will see\n --> src/part.md:1:1",
         ),
         (
             (

@@ -44,19 +44,20 @@ pub enum Sign {
 /// needs the parser (a fence, a directive outside code) is there in writing.
 pub fn check(
     book: &Book,
-    src: &std::path::Path,
+    ctx: &mdbook_preprocessor::PreprocessorContext,
     me: &str,
     expects: &[Expect],
-    configured: impl Fn(&str) -> bool,
     parse: &ParseOptions,
     diagnostics: &mut Diagnostics,
 ) {
+    let (root, src) = (&ctx.root, &ctx.config.book.src);
+    let configured = |name: &str| ctx.config.contains_key(&format!("preprocessor.{name}"));
     let expects: Vec<&Expect> = expects
         .iter()
         .filter(|e| e.builtin || configured(e.name))
         .collect();
     let mut pending: Vec<&Expect> = expects.clone();
-    let mut found: Vec<(&Expect, std::path::PathBuf)> = Vec::new();
+    let mut found: Vec<(&Expect, Location)> = Vec::new();
     for chapter in book.chapters() {
         if pending.is_empty() {
             break;
@@ -64,16 +65,20 @@ pub fn check(
         let content = chapter.content.as_str();
         let directives = written_directives(content);
         pending.retain(|expect| {
-            let seen = match expect.sign {
+            // Where the sign is written, if it is: a byte offset (`None` for the whole file).
+            let seen: Option<Option<usize>> = match expect.sign {
                 Sign::Text(text) => {
                     let name = text.trim_start_matches("{{#");
                     directives
                         .iter()
-                        .any(|d| d.name == name && d.argument && !d.escaped)
+                        .find(|d| d.name == name && d.argument && !d.escaped)
+                        .map(|d| Some(d.at))
                 }
-                Sign::Directive(name) => {
-                    directives.iter().any(|d| d.name == name && !d.escaped)
-                        && crate::markdown::scan(
+                Sign::Directive(name) => directives
+                    .iter()
+                    .any(|d| d.name == name && !d.escaped)
+                    .then(|| {
+                        crate::markdown::scan(
                             content,
                             parse,
                             &crate::markdown::ScanOptions::default(),
@@ -81,33 +86,60 @@ pub fn check(
                         .directives
                         .iter()
                         .flatten()
-                        .any(|d| d.name == name)
-                }
+                        .find(|d| d.name == name)
+                        .map(|d| Some(d.range.start))
+                    })
+                    .flatten(),
                 // The info word alone is common prose; only a fence written out is parsed.
                 Sign::Fence(word) => {
                     let finder = memchr::memmem::Finder::new(word);
-                    finder.find_iter(content.as_bytes()).any(|at| {
+                    let written = finder.find_iter(content.as_bytes()).any(|at| {
                         let before = &content.as_bytes()[..at];
                         before.ends_with(b"```") || before.ends_with(b"~~~")
-                    }) && !fenced_blocks(content, word, parse).is_empty()
+                    });
+                    if written {
+                        fenced_blocks(content, word, parse)
+                            .first()
+                            .map(|b| Some(b.block.start))
+                    } else {
+                        None
+                    }
                 }
                 Sign::Readme => chapter
                     .path
                     .as_ref()
                     .and_then(|p| p.file_name())
-                    .is_some_and(|n| n == "README.md"),
+                    .is_some_and(|n| n == "README.md")
+                    .then_some(None),
             };
-            if seen {
-                found.push((
-                    expect,
-                    src.join(chapter.source_path.clone().unwrap_or_default()),
-                ));
-            }
-            !seen
+            let Some(at) = seen else { return true };
+            let file = src.join(chapter.source_path.clone().unwrap_or_default());
+            let location = match at {
+                Some(at) => {
+                    let index = crate::span::LineIndex::new(content);
+                    // In the text as received: an included file's lines map to that file.
+                    let mut d = Diagnostics::new();
+                    d.push(Diagnostic::warning("").at(Location::in_text(
+                        &file,
+                        &index,
+                        at..at + 3,
+                    )));
+                    if let Some(source) = &chapter.source_path {
+                        crate::sourcemap::to_disk(&mut d, content, root, &root.join(src), source);
+                    }
+                    d.iter()
+                        .next()
+                        .and_then(|d| d.location.clone())
+                        .unwrap_or_else(|| Location::file(&file))
+                }
+                None => Location::file(&file),
+            };
+            found.push((expect, location));
+            false
         });
     }
     let mut warned: Vec<&str> = Vec::new();
-    for (expect, file) in found {
+    for (expect, location) in found {
         // One warning per missing preprocessor, whichever of its signs was seen first.
         if warned.contains(&expect.name) {
             continue;
@@ -126,7 +158,7 @@ pub fn check(
                 "{what}: `{}` runs after `{me}`, so this chapter is not what readers will see",
                 expect.name
             ))
-            .at(Location::file(file))
+            .at(location)
             .help(format!(
                 "add `after = [\"{}\"]` to `[preprocessor.{me}]` in book.toml (keep any names already there)",
                 expect.name
@@ -137,6 +169,8 @@ pub fn check(
 
 /// A `{{#name` written in a chapter.
 struct Written<'t> {
+    /// Where `{{#` is.
+    at: usize,
     name: &'t str,
     /// White space and an argument follow the name, as mdBook's links preprocessor requires
     /// of its directives (`{{#include}}` alone is left as text).
@@ -154,6 +188,7 @@ fn written_directives(content: &str) -> Vec<Written<'_>> {
                 .unwrap_or(rest.len());
             let after = &rest[len..];
             Written {
+                at,
                 name: &rest[..len],
                 argument: after.starts_with(char::is_whitespace)
                     && after.trim_start().chars().next().is_some_and(|c| c != '}'),

@@ -197,10 +197,9 @@ pub fn process_for<P: Plugin>(
         .collect();
     crate::order::check(
         &book,
-        &ctx.config.book.src,
+        ctx,
         P::NAME,
         &expects,
-        |name| ctx.config.contains_key(&format!("preprocessor.{name}")),
         &run.markdown,
         &mut run.diagnostics,
     );
