@@ -240,7 +240,7 @@ fn every_hostile_input_gets_its_diagnostic_and_exit_code() {
             "terms",
             |r| unreadable(&r.join("src/chapter.md")),
             2,
-            "cannot read chapter `chapter.md`",
+            "failed to read chapter `chapter.md`",
         ),
         (
             "10,000-term glossary",
@@ -305,7 +305,7 @@ fn every_hostile_input_gets_its_diagnostic_and_exit_code() {
             "terms",
             |r| std::fs::write(r.join("src/chapter.md"), b"# Bad \xff\xfe bytes\n").unwrap(),
             2,
-            "cannot read chapter `chapter.md`",
+            "failed to read chapter `chapter.md`",
         ),
         (
             "a glossary id that is not a slug",

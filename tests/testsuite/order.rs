@@ -144,6 +144,70 @@ fn diagnostics_point_at_the_file_on_disk() {
     );
 }
 
+/// #17 item 4: `check` sees the book through mdBook's own loader and preprocessors, so it
+/// reports a problem in an included file at the included file, as the build does.
+#[test]
+fn check_reports_problems_in_included_files() {
+    let dir = book();
+    let r = dir.path();
+    std::fs::write(
+        r.join("src/part.md"),
+        "## Part\n\nAnother [@missingtoo] on line 3.\n\n```hypothesis\nid = \"included\"\n\
+         title = \"Included\"\nstatement = \"S.\"\nstatus = \"supported\"\n```\n\n\
+         A [broken](term:nope) link on line 12.\n",
+    )
+    .unwrap();
+    // The plugins that run first are found the way `mdbook build` finds them.
+    let commands: Vec<(String, String)> = ["hypotheses", "papers"]
+        .iter()
+        .map(|name| {
+            let binary = crate::support::binary(&format!("mdbook-{name}"));
+            (
+                format!(
+                    "MDBOOK_PREPROCESSOR__{}__COMMAND",
+                    name.to_ascii_uppercase()
+                ),
+                binary.to_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let check = |plugin: &str| {
+        let out = std::process::Command::new(crate::support::binary(plugin))
+            .args(["check", "--deny-warnings", "--book", r.to_str().unwrap()])
+            .envs(commands.iter().map(|(k, v)| (k, v)))
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        (out.status.code(), stderr)
+    };
+    for (plugin, expected) in [
+        (
+            "mdbook-hypotheses",
+            "`included` is marked supported but cites no supporting evidence\n --> src/part.md:9:10",
+        ),
+        (
+            "mdbook-papers",
+            "citation key `missingtoo` is not in the bibliography\n --> src/part.md:3:9",
+        ),
+        (
+            "mdbook-terms",
+            "unknown glossary id `nope` in `[broken](term:nope)`\n  --> src/part.md:12:3",
+        ),
+    ] {
+        let (code, stderr) = check(plugin);
+        assert_eq!(code, Some(1), "{plugin}: {stderr}");
+        assert!(
+            stderr.contains(expected),
+            "{plugin}: want `{expected}` in:\n{stderr}"
+        );
+    }
+    assert!(
+        !r.join("book").exists(),
+        "a check renders nothing and writes nothing"
+    );
+}
+
 /// #18: renderers other than HTML get plain Markdown from every plugin (cards, citations,
 /// recent papers, the bibliography, tables, the glossary's "Used in"), never raw HTML.
 #[test]

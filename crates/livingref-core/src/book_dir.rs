@@ -1,139 +1,178 @@
-//! A book read from its folder the way mdBook reads it, for the subcommands that run without
-//! mdBook (`check`, `add`).
+//! A book read from its folder by mdBook itself, for the subcommands that run without
+//! `mdbook build` (`check`, `export`).
 //!
-//! `SUMMARY.md` is parsed by `mdbook-summary`, the parser mdBook itself uses, so chapter order,
-//! nesting, draft chapters and part titles are exactly mdBook's. What this does not do is run
-//! mdBook's own `links` and `index` preprocessors: `{{#include}}` stays unexpanded, so text
-//! pulled in from other files is not checked.
+//! The loader and the preprocessor run are `mdbook-driver`'s, the library the `mdbook` binary
+//! is made of: chapter order, drafts, `{{#include}}`, `README.md` → `index`, the
+//! `before`/`after` order, `renderers` lists and `MDBOOK_*` overrides are mdBook's by
+//! construction, so a check cannot drift from a build. (An earlier reimplementation did drift:
+//! it never expanded includes, and a bad card in an included file passed `check`.)
+//!
+//! The cost was measured before choosing (see docs/performance.md): the driver adds about 70
+//! crates and 40 s to a clean release build of a plugin, and ~1 MB to each stripped binary.
+//! Running the user's `mdbook` instead would cost nothing to compile, but mdBook always renders
+//! HTML for the `html` output, so a check would take as long as a build and depend on which
+//! `mdbook` is on `PATH`.
 
 use crate::diag::{Diagnostic, Location};
-use mdbook_preprocessor::PreprocessorContext;
-use mdbook_preprocessor::book::{Book, BookItem, Chapter};
-use mdbook_preprocessor::config::Config;
-use mdbook_summary::{Link, SummaryItem};
-use std::path::{Path, PathBuf};
-use std::str::FromStr;
+use mdbook_driver::MDBook;
+use mdbook_preprocessor::book::Book;
+use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
 
-/// Reads `root/book.toml` and every chapter `SUMMARY.md` lists, as mdBook would hand them to a
-/// preprocessor for `renderer`.
-pub fn open(root: &Path, renderer: &str) -> Result<(PreprocessorContext, Book), Diagnostic> {
+/// The renderer a subcommand sees the book for: the one every book has.
+const RENDERER: &str = "html";
+
+/// The book at `root` exactly as mdBook would hand it to the preprocessor called `name` in
+/// `mdbook build` for the HTML renderer: the preprocessors ordered before it have run (mdBook's
+/// `links` and `index`, and any external ones), those after it have not. When the book does
+/// not list `name`, it is as the last preprocessor would see it.
+///
+/// Missing chapter files are an error here, not created as `mdbook build` would by default: a
+/// check leaves the book's folder as it found it.
+pub fn open_for(root: &Path, name: &str) -> Result<(PreprocessorContext, Book), Diagnostic> {
     let toml_path = root.join("book.toml");
-    let text = std::fs::read_to_string(&toml_path).map_err(|err| {
-        Diagnostic::error(format!("cannot read `{}`: {err}", toml_path.display()))
-            .help("run this in a book's folder (the one with book.toml), or pass `--book DIR`")
-    })?;
-    let config = Config::from_str(&text).map_err(|err| {
-        Diagnostic::error(format!("book.toml is not a valid mdBook config: {err:#}"))
-            .at(Location::file(&toml_path))
-            .help("`mdbook build` reports the same problem; fix it there first")
-    })?;
-    let src = root.join(&config.book.src);
-    let summary_path = src.join("SUMMARY.md");
-    let summary_text = std::fs::read_to_string(&summary_path).map_err(|err| {
-        Diagnostic::error(format!("cannot read `{}`: {err}", summary_path.display()))
-            .help("check `src` under `[book]` in book.toml")
-    })?;
-    let summary = mdbook_summary::parse_summary(&summary_text).map_err(|err| {
-        Diagnostic::error(format!("SUMMARY.md cannot be parsed: {err:#}"))
-            .at(Location::file(&summary_path))
-    })?;
-    let mut items = Vec::new();
-    for item in summary
-        .prefix_chapters
-        .iter()
-        .chain(&summary.numbered_chapters)
-        .chain(&summary.suffix_chapters)
-    {
-        items.extend(load_item(item, &src, &[])?);
+    if !toml_path.is_file() {
+        return Err(Diagnostic::error(format!(
+            "cannot read `{}`: there is no such file, so no book there",
+            toml_path.display()
+        ))
+        .help("run this in a book's folder (the one with book.toml), or pass `--book DIR`"));
     }
-    let root = root.to_path_buf();
-    let ctx = PreprocessorContext::new(root, config, renderer.to_owned());
-    Ok((ctx, Book::new_with_items(items)))
+    let config = mdbook_driver::config::Config::from_disk(&toml_path)
+        .and_then(|mut config| {
+            config.update_from_env()?;
+            config.build.create_missing = false;
+            Ok(config)
+        })
+        .map_err(|err| {
+            Diagnostic::error(format!("book.toml is not a valid mdBook config: {err:#}"))
+                .at(Location::file(&toml_path))
+                .help("`mdbook build` reports the same problem; fix it there first")
+        })?;
+    // Loading fails on SUMMARY.md or a chapter it lists; mdBook's message names which.
+    let summary = root.join(&config.book.src).join("SUMMARY.md");
+    let mut book = MDBook::load_with_config(root, config).map_err(|err| {
+        Diagnostic::error(format!("mdBook cannot load the book: {err:#}"))
+            .at(Location::file(&summary))
+            .help("`mdbook build` fails the same way; fix that first")
+    })?;
+    let seen = Arc::new(Mutex::new(None));
+    // Registering under the plugin's own name replaces mdBook's command runner for it in
+    // place, keeping its position in the order (the preprocessors are an ordered map).
+    book.with_preprocessor(Capture {
+        name: name.to_owned(),
+        seen: Arc::clone(&seen),
+    });
+    let outcome = book.preprocess_book(&Html);
+    let captured = seen.lock().map(|mut s| s.take()).unwrap_or_default();
+    match (captured, outcome) {
+        (Some(opened), _) => Ok(opened),
+        (None, Err(err)) => Err(Diagnostic::error(format!(
+            "a preprocessor that runs before this one failed: {err:#}"
+        ))
+        .at(Location::file(&toml_path))
+        .help("`mdbook build` fails the same way; fix that first")),
+        // `renderers` in `[preprocessor.NAME]` leaves it out of HTML builds: there is nothing
+        // such a build would show it, so it sees the book as mdBook loaded it.
+        (None, Ok((_, ctx))) => Ok((ctx, book.book.clone())),
+    }
 }
 
-fn load_item(
-    item: &SummaryItem,
-    src: &Path,
-    parents: &[String],
-) -> Result<Option<BookItem>, Diagnostic> {
-    Ok(match item {
-        SummaryItem::Link(link) => Some(BookItem::Chapter(load_chapter(link, src, parents)?)),
-        SummaryItem::Separator => Some(BookItem::Separator),
-        SummaryItem::PartTitle(title) => Some(BookItem::PartTitle(title.clone())),
-        // `SummaryItem` is non-exhaustive; an item kind mdBook adds later has no chapter text.
-        _ => None,
-    })
+/// Stands in for the plugin inside mdBook's run: keeps the book it is handed, then stops the
+/// run, since nothing after the plugin matters to a check.
+struct Capture {
+    name: String,
+    seen: Arc<Mutex<Option<(PreprocessorContext, Book)>>>,
 }
 
-fn load_chapter(link: &Link, src: &Path, parents: &[String]) -> Result<Chapter, Diagnostic> {
-    let mut chapter = match &link.location {
-        Some(location) => {
-            let path: PathBuf = src.join(location);
-            let mut content = std::fs::read_to_string(&path).map_err(|err| {
-                Diagnostic::error(format!(
-                    "cannot read chapter `{}`: {err}",
-                    location.display()
-                ))
-                .at(Location::file(src.join("SUMMARY.md")))
-                .help("create the file, or fix its link in SUMMARY.md")
-            })?;
-            // mdBook drops a UTF-8 byte-order mark before preprocessors see the chapter.
-            if content.starts_with('\u{feff}') {
-                content.drain(..3);
-            }
-            Chapter::new(&link.name, content, location, parents.to_vec())
+impl Preprocessor for Capture {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn run(&self, ctx: &PreprocessorContext, book: Book) -> anyhow::Result<Book> {
+        if let Ok(mut seen) = self.seen.lock() {
+            *seen = Some((ctx.clone(), book));
         }
-        None => Chapter::new_draft(&link.name, parents.to_vec()),
-    };
-    chapter.number = link.number.clone();
-    let mut inner = parents.to_vec();
-    inner.push(link.name.clone());
-    for item in &link.nested_items {
-        chapter.sub_items.extend(load_item(item, src, &inner)?);
+        anyhow::bail!("livingref: the book was captured; the rest of the run is not needed")
     }
-    Ok(chapter)
+}
+
+/// The HTML renderer's name, which is all a preprocessor run asks of a renderer.
+struct Html;
+
+impl mdbook_renderer::Renderer for Html {
+    fn name(&self) -> &str {
+        RENDERER
+    }
+
+    fn render(&self, _: &mdbook_renderer::RenderContext) -> anyhow::Result<()> {
+        anyhow::bail!("livingref never renders a book itself")
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn reads_chapters_in_summary_order_without_bom() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let root = dir.path();
-        std::fs::write(root.join("book.toml"), "[book]\nsrc = \"pages\"\n").expect("write");
-        std::fs::create_dir_all(root.join("pages/sub")).expect("mkdir");
-        std::fs::write(
-            root.join("pages/SUMMARY.md"),
-            "# S\n\n[Intro](intro.md)\n\n- [One](sub/one.md)\n  - [Draft]()\n",
-        )
-        .expect("write");
-        std::fs::write(root.join("pages/intro.md"), "\u{feff}# Intro\n").expect("write");
-        std::fs::write(root.join("pages/sub/one.md"), "one").expect("write");
-        let (ctx, book) = open(root, "html").expect("book opens");
-        assert_eq!(ctx.renderer, "html");
-        let chapters: Vec<(&str, &str)> = book
-            .chapters()
-            .map(|c| (c.name.as_str(), c.content.as_str()))
-            .collect();
-        // `chapters()` skips drafts, as it does inside mdBook; the draft is still in the tree.
-        assert_eq!(chapters, [("Intro", "# Intro\n"), ("One", "one")]);
-        assert_eq!(book.iter().count(), 3);
+    fn write(root: &Path, files: &[(&str, &str)]) {
+        for (path, text) in files {
+            let path = root.join(path);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+            std::fs::write(path, text).expect("write");
+        }
     }
 
     #[test]
-    fn a_missing_chapter_is_named() {
+    fn chapters_arrive_in_summary_order_with_includes_expanded() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let root = dir.path();
-        std::fs::write(root.join("book.toml"), "").expect("write");
-        std::fs::create_dir_all(root.join("src")).expect("mkdir");
-        std::fs::write(root.join("src/SUMMARY.md"), "- [Gone](gone.md)\n").expect("write");
-        let err = open(root, "html").expect_err("missing chapter");
-        assert!(
-            err.message.contains("cannot read chapter `gone.md`"),
-            "{}",
-            err.message
+        write(
+            dir.path(),
+            &[
+                (
+                    "book.toml",
+                    "[book]\nsrc = \"pages\"\n[preprocessor.mine]\n",
+                ),
+                (
+                    "pages/SUMMARY.md",
+                    "# S\n\n[Intro](README.md)\n\n- [One](sub/one.md)\n  - [Draft]()\n",
+                ),
+                ("pages/README.md", "\u{feff}# Intro\n"),
+                ("pages/sub/one.md", "one {{#include part.md}}"),
+                ("pages/sub/part.md", "two"),
+            ],
         );
+        let (ctx, book) = open_for(dir.path(), "mine").expect("book opens");
+        assert_eq!(ctx.renderer, "html");
+        let chapters: Vec<(&str, &str, Option<&str>)> = book
+            .chapters()
+            .map(|c| {
+                let path = c.path.as_deref().and_then(Path::to_str);
+                (c.name.as_str(), c.content.as_str(), path)
+            })
+            .collect();
+        assert_eq!(
+            chapters,
+            [
+                ("Intro", "# Intro\n", Some("index.md")),
+                ("One", "one two", Some("sub/one.md"))
+            ]
+        );
+        assert_eq!(book.iter().count(), 3, "the draft is still in the tree");
+    }
+
+    #[test]
+    fn a_missing_chapter_is_named_and_not_created() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        write(
+            dir.path(),
+            &[("book.toml", ""), ("src/SUMMARY.md", "- [Gone](gone.md)\n")],
+        );
+        let err = open_for(dir.path(), "mine").expect_err("missing chapter");
+        assert!(err.message.contains("gone.md"), "{}", err.message);
+        assert!(!dir.path().join("src/gone.md").exists());
+        let err = open_for(&dir.path().join("nowhere"), "mine").expect_err("no book");
+        assert!(err.message.contains("no book there"), "{}", err.message);
     }
 }

@@ -1,8 +1,8 @@
 //! `mdbook-NAME check`: every diagnostic a build would print, without building.
 //!
 //! A book's CI can run `mdbook-papers check --deny-warnings` in a second instead of a full
-//! `mdbook build`. The book is read from disk ([`crate::book_dir`]), passed through the
-//! preprocessors that run before this one ([`crate::pipeline`]) and given to the plugin's
+//! `mdbook build`. The book is loaded and passed through the preprocessors that run before this
+//! one by mdBook's own library ([`crate::book_dir`]), includes and all, and given to the plugin's
 //! ordinary [`Plugin::run`] with [`Purpose::Check`], so a check can never drift from what the
 //! build reports; a plugin may add lints that only make sense for a maintainer (unused
 //! bibliography entries, say) when it sees that purpose.
@@ -86,19 +86,12 @@ pub fn command<P: Plugin>(plugin: &P, args: &[&str]) -> ExitCode {
             return ExitCode::from(EXIT_USAGE);
         }
     };
-    let (ctx, book) = match crate::book_dir::open(&options.book, "html") {
+    // The chapters as this plugin would get them in a build: after the plugins before it.
+    let (ctx, book) = match crate::book_dir::open_for(&options.book, P::NAME) {
         Ok(opened) => opened,
         Err(diagnostic) => {
             eprint!("{}", diagnostic.render(P::NAME, Style::for_stderr()));
             return ExitCode::from(EXIT_USAGE);
-        }
-    };
-    // The chapters as this plugin would get them in a build: after the plugins before it.
-    let book = match crate::pipeline::run_before(P::NAME, &ctx, book) {
-        Ok(book) => book,
-        Err(diagnostic) => {
-            eprint!("{}", diagnostic.render(P::NAME, Style::for_stderr()));
-            return ExitCode::from(EXIT_BOOK_ERRORS);
         }
     };
     let processed = process_for(plugin, &ctx, book, Purpose::Check);

@@ -5,9 +5,8 @@
 //! | module | holds |
 //! |---|---|
 //! | [`check`] | `mdbook-NAME check`: a build's diagnostics without building |
-//! | [`book_dir`] | a book read from its folder as mdBook reads it, for subcommands |
+//! | [`book_dir`] | a book loaded and preprocessed by mdBook's own library, for subcommands |
 //! | [`parallel`] | per-chapter (and per-entry) work spread over the cores, results in order |
-//! | [`pipeline`] | mdBook's preprocessor order, and running the ones before a plugin |
 //! | [`protocol`] | the [`Plugin`] trait, `supports`, the JSON run loop, the version gate, exit codes |
 //! | [`config`] | typed `[preprocessor.NAME]` settings; unknown keys and wrong types as diagnostics |
 //! | [`diag`] | [`Diagnostic`]s with `file:line:col`, rendered like rustc; `strict` |
@@ -29,7 +28,6 @@ pub mod input;
 pub mod markdown;
 pub mod order;
 pub mod parallel;
-pub mod pipeline;
 pub mod protocol;
 pub mod sourcemap;
 pub mod span;

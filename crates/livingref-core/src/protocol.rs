@@ -188,18 +188,11 @@ pub fn process_for<P: Plugin>(
         diagnostics,
         purpose,
     };
-    // `check` runs the plugins before this one but not mdBook's own `links` and `index`
-    // (see `pipeline`), so their signs are expected there.
-    let expects: Vec<crate::order::Expect> = P::EXPECTS
-        .iter()
-        .filter(|e| run.purpose != Purpose::Check || !e.builtin)
-        .copied()
-        .collect();
     crate::order::check(
         &book,
         ctx,
         P::NAME,
-        &expects,
+        P::EXPECTS,
         &run.markdown,
         &mut run.diagnostics,
     );

@@ -465,11 +465,12 @@ fn papers_bibliography(run: &Run<'_, Settings>) -> Option<mdbook_papers::bib::Bi
 }
 
 /// `mdbook-hypotheses export [BOOK]`: every card of the book, as JSON on stdout. The book is
-/// read as `check` and `mdbook build` read it (SUMMARY.md, with `README.md` as the index
-/// page), and the cards are checked against the book's own `statuses`; it needs no build.
+/// loaded by mdBook's own library as a build would hand it to this plugin (includes expanded,
+/// `README.md` as the index page), and the cards are checked against the book's own
+/// `statuses`; it needs no build.
 fn export(root: &Path) -> ExitCode {
     let style = livingref_core::diag::Style::for_stderr();
-    let (ctx, book) = match livingref_core::book_dir::open(root, "html") {
+    let (ctx, book) = match livingref_core::book_dir::open_for(root, "hypotheses") {
         Ok(opened) => opened,
         Err(d) => {
             eprint!("{}", d.render("hypotheses", style));
