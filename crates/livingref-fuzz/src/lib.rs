@@ -39,8 +39,7 @@ pub fn bibtex(data: &[u8]) {
         return;
     };
     let mut diags = Diagnostics::new();
-    let bib =
-        mdbook_papers::bib::parse(vec![(PathBuf::from("f.bib"), text.to_owned())], &mut diags);
+    let bib = livingref_bib::parse(vec![(PathBuf::from("f.bib"), text.to_owned())], &mut diags);
     let source = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut keys = std::collections::HashSet::new();
     for paper in &bib.papers {
@@ -73,14 +72,14 @@ pub fn bibtex(data: &[u8]) {
 /// Every paper cited once and listed by `{{#bibliography}}`, through the papers plugin's
 /// chapter work and then Markdown as mdBook renders it: nothing the BibTeX holds may become
 /// an element, attribute or link of its own, and no entry may be lost.
-fn rendered_papers_stay_inert(bib: &mdbook_papers::bib::Bibliography) {
-    use mdbook_papers::{chapter, paper::PaperDate, render};
+fn rendered_papers_stay_inert(bib: &livingref_bib::Bibliography) {
+    use mdbook_papers::{chapter, render};
     let settings = mdbook_papers::Settings::default();
     let cx = chapter::Context {
         bib,
         settings: &settings,
         strings: render::strings(livingref_core::Lang::En),
-        today: PaperDate {
+        today: livingref_bib::Date {
             year: 2026,
             month: 12,
             day: 4,

@@ -13,19 +13,8 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use toml::de::{DeTable, DeValue};
 
-/// A calendar day (`last-reviewed`, history dates).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub struct Day {
-    pub year: i32,
-    pub month: u8,
-    pub day: u8,
-}
-
-impl std::fmt::Display for Day {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
-    }
-}
+/// A calendar day (`last-reviewed`, history dates): the workspace's one date type.
+pub type Day = livingref_bib::Date;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -414,17 +403,7 @@ fn day(
             month: d.month,
             day: d.day,
         }),
-        DeValue::String(s) => {
-            let mut parts = s.split('-');
-            match (
-                parts.next().and_then(|y| y.parse().ok()),
-                parts.next().and_then(|m| m.parse().ok()),
-                parts.next().and_then(|d| d.parse().ok()),
-            ) {
-                (Some(year), Some(month), Some(day)) => Some(Day { year, month, day }),
-                _ => None,
-            }
-        }
+        DeValue::String(s) if s.len() == 10 => Day::parse_day(s),
         _ => None,
     };
     if parsed.is_none() {

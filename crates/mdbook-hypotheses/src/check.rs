@@ -2,8 +2,8 @@
 //! that the bibliography knows, and statuses that agree with their evidence.
 
 use crate::card::{Card, Stance};
+use livingref_bib::Bibliography;
 use livingref_core::{Diagnostic, Diagnostics};
-use mdbook_papers::bib::Bibliography;
 use std::collections::HashMap;
 
 pub fn book(cards: &[Card], bibliography: Option<&Bibliography>, diags: &mut Diagnostics) {
@@ -80,10 +80,7 @@ fn consistency(c: &Card, bib: Option<&Bibliography>, diags: &mut Diagnostics) {
             let Some(date) = bib.get(&e.cite).and_then(|p| p.date) else {
                 continue;
             };
-            let newer = (date.year, date.month, date.day)
-                > (reviewed.year, reviewed.month, reviewed.day)
-                && date.month > 0
-                || (date.month == 0 && date.year > reviewed.year);
+            let newer = date.is_after(&reviewed);
             if newer {
                 diags.push(
                     Diagnostic::warning(format!(

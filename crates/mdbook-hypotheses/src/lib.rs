@@ -444,19 +444,16 @@ fn summary(
 
 /// The bibliography of `[preprocessor.papers]`, if the book has one, for checking `cite` keys.
 /// Its own problems are mdbook-papers' to report, so they are not repeated here.
-fn papers_bibliography(run: &Run<'_, Settings>) -> Option<mdbook_papers::bib::Bibliography> {
-    if !run.ctx.config.contains_key("preprocessor.papers") {
-        return None;
-    }
-    let files = run
+fn papers_bibliography(run: &Run<'_, Settings>) -> Option<livingref_bib::Bibliography> {
+    let papers = run
         .ctx
         .config
-        .get::<Vec<PathBuf>>("preprocessor.papers.bibliography")
+        .get::<toml::Table>("preprocessor.papers")
         .ok()
-        .flatten()
-        .unwrap_or_else(|| vec![PathBuf::from("papers.bib")]);
+        .flatten()?;
+    let files = livingref_bib::files_of(&papers);
     let root = run.ctx.root.clone();
-    Some(mdbook_papers::bib::load(
+    Some(livingref_bib::load(
         &files,
         &root,
         |p| p.to_path_buf(),

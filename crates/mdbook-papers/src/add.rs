@@ -7,11 +7,11 @@
 //! in the house style ([`crate::normalize`]) and appended to the target file, whose existing
 //! bytes are never touched.
 
-use crate::bib::{self, Bibliography};
 use crate::identity::{Identity, Index};
 use crate::lint::location;
 use crate::normalize::{self, Written};
-use crate::paper::Paper;
+use livingref_bib::Paper;
+use livingref_bib::{self as bib, Bibliography};
 use livingref_core::diag::{Style, display_path};
 use livingref_core::{Diagnostic, Diagnostics, Location};
 use std::collections::{BTreeMap, BTreeSet};
@@ -349,17 +349,8 @@ impl Book {
             .and_then(|p| p.get("papers"))
             .cloned()
             .unwrap_or_else(|| toml::Value::Table(toml::Table::new()));
-        let mut files: Vec<PathBuf> = match papers.get("bibliography") {
-            Some(list) => list
-                .as_array()
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|v| v.as_str().map(PathBuf::from))
-                        .collect()
-                })
-                .unwrap_or_default(),
-            None => vec![PathBuf::from("papers.bib")],
-        };
+        let mut files: Vec<PathBuf> =
+            livingref_bib::files_of(papers.as_table().unwrap_or(&toml::Table::new()));
         let target = match into {
             // `--into` is relative to where the maintainer runs the command.
             Some(path) => std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()),

@@ -1,11 +1,11 @@
 //! One chapter: citations, directives, an injected recent-papers section, references.
 
-use crate::bib::Bibliography;
 use crate::cite::{self, Citation};
-use crate::paper::{Paper, PaperDate};
 use crate::render::{self, Detail, Strings};
-use crate::today::{parse_day, parse_window};
 use crate::{CitationStyle, References, Settings};
+use livingref_bib::Bibliography;
+use livingref_bib::parse_window;
+use livingref_bib::{Date, Paper};
 use livingref_core::config::nearest;
 use livingref_core::markdown::{Directive, Edit, ParseOptions, ScanOptions, scan, splice};
 use livingref_core::span::LineIndex;
@@ -22,7 +22,7 @@ pub struct Context<'a> {
     pub bib: &'a Bibliography,
     pub settings: &'a Settings,
     pub strings: Strings,
-    pub today: PaperDate,
+    pub today: Date,
     /// HTML renderer: add copy buttons and their script.
     pub html: bool,
     pub parse: ParseOptions,
@@ -478,7 +478,7 @@ fn recent(
         "since",
         "a date",
         "since=2024 or since=2024-05",
-        parse_day,
+        Date::parse_day,
         at,
         diags,
     );
@@ -540,7 +540,7 @@ fn option<T>(
 pub fn recent_section(
     tags: &[String],
     limit: usize,
-    since: Option<PaperDate>,
+    since: Option<Date>,
     window: Option<i64>,
     title: Option<&str>,
     nth: usize,

@@ -6,7 +6,7 @@
 //! share a key (ignoring case, as BibTeX does), a DOI (ignoring case), an arXiv id (without its
 //! version), or a normalized title.
 
-use crate::paper::Paper;
+use livingref_bib::Paper;
 use std::collections::HashMap;
 
 /// Why two entries are the same paper.
@@ -50,7 +50,7 @@ impl Identity {
             arxiv: paper.arxiv.clone(),
             // Very short titles ("Notes") and the placeholder of untitled entries say nothing.
             title: Some(normalize_title(&paper.title))
-                .filter(|t| t.len() >= 8 && paper.title != crate::paper::UNTITLED),
+                .filter(|t| t.len() >= 8 && paper.title != livingref_bib::UNTITLED),
         }
     }
 }

@@ -16,15 +16,12 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 
 pub mod add;
-pub mod bib;
 pub mod chapter;
 pub mod cite;
 pub mod identity;
 pub mod lint;
 pub mod normalize;
-pub mod paper;
 pub mod render;
-pub mod today;
 
 /// The `mdbook-papers` preprocessor.
 #[derive(Debug, Clone, Copy, Default)]
@@ -52,7 +49,7 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Self {
         Settings {
-            bibliography: vec![PathBuf::from("papers.bib")],
+            bibliography: vec![PathBuf::from(livingref_bib::DEFAULT_FILE)],
             today: None,
             recent_limit: 5,
             citation_style: CitationStyle::default(),
@@ -108,7 +105,7 @@ impl Plugin for Papers {
     }
 
     fn run(&self, run: &mut Run<'_, Settings>, mut book: Book) -> Book {
-        let today = match today::today(run.settings.today.as_deref()) {
+        let today = match livingref_bib::today(run.settings.today.as_deref()) {
             Ok(date) => date,
             Err(message) => {
                 let at = run.setting_at("today");
@@ -118,7 +115,7 @@ impl Plugin for Papers {
         };
         let root = run.ctx.root.clone();
         let shown = |p: &std::path::Path| livingref_core::diag::display_path(&root, p);
-        let bibliography = bib::load(
+        let bibliography = livingref_bib::load(
             &run.settings.bibliography,
             &root,
             shown,

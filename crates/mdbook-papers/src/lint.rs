@@ -4,9 +4,9 @@
 //! every recent-papers section. [`maintainer`] runs for `mdbook-papers check` only, because
 //! unused and untagged entries are the maintainer's business, not a reader's.
 
-use crate::bib::Bibliography;
 use crate::identity::{Identity, Index, Same};
-use crate::paper::Paper;
+use livingref_bib::Bibliography;
+use livingref_bib::Paper;
 use livingref_core::{Diagnostic, Diagnostics, Location};
 use std::collections::HashSet;
 

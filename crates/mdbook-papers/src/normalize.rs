@@ -14,7 +14,7 @@
 //! * an arXiv id found anywhere becomes `eprint` + `archivePrefix`, without its version;
 //! * Zotero's `file` (a path on the exporter's disk) is dropped.
 
-use crate::paper::Paper;
+use livingref_bib::Paper;
 
 /// Fields first, in this order, when an entry has them.
 pub const ORDER: &[&str] = &[

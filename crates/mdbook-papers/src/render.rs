@@ -4,7 +4,7 @@
 //! Output is written as HTML blocks without blank lines inside, so Markdown never resumes in
 //! the middle of one.
 
-use crate::paper::{Paper, web_url};
+use livingref_bib::{Paper, web_url};
 use livingref_core::{Lang, html};
 use std::fmt::Write as _;
 
@@ -322,7 +322,7 @@ pub static ASSETS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::paper::{Author, PaperDate};
+    use livingref_bib::{Author, Date};
     use std::path::PathBuf;
 
     fn paper(authors: &[(&str, &str)], more: bool) -> Paper {
@@ -341,7 +341,7 @@ mod tests {
                 .collect(),
             more_authors: more,
             venue: None,
-            date: Some(PaperDate {
+            date: Some(Date {
                 year: 2022,
                 month: 9,
                 day: 0,

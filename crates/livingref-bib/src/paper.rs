@@ -1,27 +1,11 @@
 //! One bibliography entry, reduced to what a page shows: display text, people, a date that
 //! can be sorted, and links that are safe to emit.
 
+use crate::date::Date;
 use biblatex::{Chunk, Entry, PermissiveType};
 use livingref_core::html;
 use std::cmp::Ordering;
 use std::path::PathBuf;
-
-/// A date precise to the day where known; missing parts sort first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct PaperDate {
-    pub year: i32,
-    /// 1–12, 0 if unknown.
-    pub month: u8,
-    /// 1–31, 0 if unknown.
-    pub day: u8,
-}
-
-impl PaperDate {
-    /// Months since year 0, for "within N months" windows.
-    pub fn months(&self) -> i64 {
-        i64::from(self.year) * 12 + i64::from(self.month.max(1)) - 1
-    }
-}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Author {
@@ -56,7 +40,7 @@ pub struct Paper {
     /// The entry said "and others".
     pub more_authors: bool,
     pub venue: Option<String>,
-    pub date: Option<PaperDate>,
+    pub date: Option<Date>,
     pub doi: Option<String>,
     pub arxiv: Option<String>,
     pub url: Option<String>,
@@ -137,7 +121,7 @@ impl Paper {
             .or_else(|| {
                 ["timestamp", "added", "creationdate", "urldate"]
                     .iter()
-                    .find_map(|f| text(f).and_then(|t| iso_date(&t)))
+                    .find_map(|f| text(f).and_then(|t| Date::loose(&t)))
             });
         let keywords = text("keywords")
             .map(|k| {
@@ -216,7 +200,7 @@ pub fn web_url(url: &str) -> Option<&str> {
         .and_then(html::safe_url)
 }
 
-fn entry_date(entry: &Entry) -> Option<PaperDate> {
+fn entry_date(entry: &Entry) -> Option<Date> {
     match entry.date().ok()? {
         PermissiveType::Typed(date) => {
             let dt = match date.value {
@@ -225,7 +209,7 @@ fn entry_date(entry: &Entry) -> Option<PaperDate> {
                 | biblatex::DateValue::Before(d) => d,
                 biblatex::DateValue::Between(d, _) => d,
             };
-            Some(PaperDate {
+            Some(Date {
                 year: dt.year,
                 month: dt.month.map_or(0, |m| m + 1),
                 day: dt.day.map_or(0, |d| d + 1),
@@ -233,7 +217,7 @@ fn entry_date(entry: &Entry) -> Option<PaperDate> {
         }
         PermissiveType::Chunks(chunks) => {
             let text: String = chunks.iter().map(|c| c.v.get()).collect();
-            text.trim().get(..4)?.parse().ok().map(|year| PaperDate {
+            text.trim().get(..4)?.parse().ok().map(|year| Date {
                 year,
                 month: 0,
                 day: 0,
@@ -243,35 +227,18 @@ fn entry_date(entry: &Entry) -> Option<PaperDate> {
 }
 
 /// `2404.14082v3` → 2024-04 (new-style arXiv ids start with YYMM).
-fn arxiv_date(id: &str) -> Option<PaperDate> {
+fn arxiv_date(id: &str) -> Option<Date> {
     let yymm = id.get(..4)?;
     if !yymm.bytes().all(|b| b.is_ascii_digit()) || id.as_bytes().get(4) != Some(&b'.') {
         return None;
     }
     let year: i32 = yymm[..2].parse().ok()?;
     let month: u8 = yymm[2..].parse().ok()?;
-    (1..=12).contains(&month).then_some(PaperDate {
+    (1..=12).contains(&month).then_some(Date {
         year: 2000 + year,
         month,
         day: 0,
     })
-}
-
-/// `2024-05-01…` or `2024-05` → a date.
-fn iso_date(text: &str) -> Option<PaperDate> {
-    let mut parts = text.trim().split(['-', 'T', ' ']);
-    let year = parts.next()?.parse().ok()?;
-    let month = parts
-        .next()
-        .and_then(|m| m.parse().ok())
-        .filter(|m| (1..=12).contains(m))
-        .unwrap_or(0);
-    let day = parts
-        .next()
-        .and_then(|d| d.parse().ok())
-        .filter(|d| (1..=31).contains(d))
-        .unwrap_or(0);
-    Some(PaperDate { year, month, day })
 }
 
 /// The arXiv id of an entry, from `eprint` (with an arXiv prefix, or shaped like one), a URL,
@@ -330,7 +297,7 @@ fn arxiv_id(
 
 /// Chunks as (plain text, safe HTML). `\emph{…}`/`\textit{…}` become emphasis, `\textbf{…}`
 /// strong, other commands give their argument; math stays `$…$` for the book's math renderer.
-pub fn render_chunks(chunks: &[Chunk]) -> (String, String) {
+pub(crate) fn render_chunks(chunks: &[Chunk]) -> (String, String) {
     let mut plain = String::new();
     let mut out = String::new();
     for chunk in chunks {
@@ -469,7 +436,7 @@ mod tests {
         );
         assert_eq!(
             arxiv_date("2404.14082"),
-            Some(PaperDate {
+            Some(Date {
                 year: 2024,
                 month: 4,
                 day: 0
