@@ -72,17 +72,13 @@ pub fn load<C: DeserializeOwned + Default>(
             "unknown key `{key}` in `[preprocessor.{name}]` is ignored"
         ))
         .at(locator.locate(&key));
-        let all_keys = || known.iter().chain(SHARED_KEYS).chain(MDBOOK_KEYS);
-        d = match nearest(&key, all_keys()) {
-            Some(near) => d.help(format!("did you mean `{near}`?")),
-            None => d.help(format!(
-                "known keys: {}",
-                all_keys()
-                    .map(|k| format!("`{k}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )),
-        };
+        let all_keys: Vec<&str> = known
+            .iter()
+            .chain(SHARED_KEYS)
+            .chain(MDBOOK_KEYS)
+            .copied()
+            .collect();
+        d = d.help(did_you_mean(&key, &all_keys, "known keys"));
         diags.push(d);
     }
     let settings = match result {
@@ -126,6 +122,23 @@ pub fn nearest<'a>(
     candidates: impl IntoIterator<Item = &'a &'a str>,
 ) -> Option<&'a str> {
     closest(word, candidates.into_iter().copied())
+}
+
+/// The help for `word`, which is none of the names `known` (a short, closed list the user
+/// picks from): the nearest name, or else every name, after `label` ("options: a, b"). Every
+/// "unknown option / field / key" message takes its help from here, so they all read alike.
+pub fn did_you_mean(word: &str, known: &[&str], label: &str) -> String {
+    match nearest(word, known) {
+        Some(near) => format!("did you mean `{near}`?"),
+        None => format!(
+            "{label}: {}",
+            known
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
 }
 
 /// The candidate nearest to `word` within the distance "did you mean" accepts: a third of the
@@ -185,6 +198,14 @@ impl<'a> Suggestions<'a> {
             }
             buckets
         })
+    }
+
+    /// The help for `word`, which is none of the names: the nearest one, or else `otherwise`.
+    pub fn help(&self, word: &str, otherwise: &str) -> String {
+        match self.nearest(word) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None => otherwise.to_owned(),
+        }
     }
 
     /// The closest name to `word`, as [`nearest`] would choose among names starting with the

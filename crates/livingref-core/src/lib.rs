@@ -6,6 +6,7 @@
 //! |---|---|
 //! | [`check`] | `mdbook-NAME check`: a build's diagnostics without building |
 //! | [`book_dir`] | a book loaded and preprocessed by mdBook's own library, for subcommands |
+//! | [`pipeline`] | the one per-chapter pipeline: chapter work as edits, spliced, diagnostics on disk |
 //! | [`parallel`] | per-chapter (and per-entry) work spread over the cores, results in order |
 //! | [`protocol`] | the [`Plugin`] trait, `supports`, the JSON run loop, the version gate, exit codes |
 //! | [`config`] | typed `[preprocessor.NAME]` settings; unknown keys and wrong types as diagnostics |
@@ -28,6 +29,7 @@ pub mod input;
 pub mod markdown;
 pub mod order;
 pub mod parallel;
+pub mod pipeline;
 pub mod protocol;
 pub mod sourcemap;
 pub mod span;

@@ -104,17 +104,21 @@ fn rendered_papers_stay_inert(bib: &livingref_bib::Bibliography) {
         .collect();
     let content = format!("# P\n\nSee {cites}\n\n{{{{#bibliography}}}}\n");
     let mut diags = Diagnostics::new();
-    let mut cited = std::collections::HashSet::new();
-    let out = chapter::process(
+    let edits = chapter::process(
         &content,
         Path::new("p.md"),
         None,
         Path::new("p.md"),
         &cx,
         &mut diags,
-        &mut cited,
-    )
-    .unwrap_or(content);
+    );
+    let (out, _cited) = livingref_core::pipeline::apply(
+        &content,
+        Path::new("p.md"),
+        "placing papers",
+        edits,
+        &mut diags,
+    );
     // The plugin's own style and script come last; they are not data.
     let out = match out.find(render::ASSETS.as_str()) {
         Some(at) => &out[..at],

@@ -5,6 +5,7 @@
 //! struct: that keeps a span for every key and value, so an unknown field, a wrong type or
 //! an unknown status points at the very characters to fix.
 
+use livingref_core::config::did_you_mean;
 use livingref_core::config::nearest;
 use livingref_core::span::LineIndex;
 use livingref_core::{Diagnostic, Diagnostics, Location};
@@ -253,16 +254,9 @@ pub fn parse(src: &Source<'_>, statuses: &[String], diags: &mut Diagnostics) -> 
                         "contests" => Some(Stance::Contests),
                         "mentions" => Some(Stance::Mentions),
                         _ => {
-                            let mut d =
+                            let d =
                                 Diagnostic::error(format!("unknown stance `{s}`")).at(at(v.span()));
-                            d = match nearest(&s, STANCES) {
-                                Some(near) => d.help(format!(
-                                    "did you mean `{near}`? stances: {}",
-                                    STANCES.join(", ")
-                                )),
-                                None => d.help(format!("stances: {}", STANCES.join(", "))),
-                            };
-                            diags.push(d);
+                            diags.push(d.help(did_you_mean(&s, STANCES, "stances")));
                             None
                         }
                     }
@@ -349,13 +343,9 @@ fn unknown_keys(
     for (key, _) in table.iter() {
         let name = key.get_ref().as_ref();
         if !known.contains(&name) {
-            let mut d =
+            let d =
                 Diagnostic::error(format!("unknown field `{name}` in a {what}")).at(at(key.span()));
-            d = match nearest(name, known) {
-                Some(near) => d.help(format!("did you mean `{near}`?")),
-                None => d.help(format!("fields: {}", known.join(", "))),
-            };
-            diags.push(d);
+            diags.push(d.help(did_you_mean(name, known, "fields")));
         }
     }
 }

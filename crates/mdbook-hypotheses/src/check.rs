@@ -26,11 +26,11 @@ pub fn book(cards: &[Card], bibliography: Option<&Bibliography>, diags: &mut Dia
         if let Some(p) = &c.parent
             && !first.contains_key(p.as_str())
         {
-            let mut d = Diagnostic::error(format!("unknown parent `{p}`")).at(c.parent_at.clone());
-            if let Some(near) = ids.nearest(p) {
-                d = d.help(format!("did you mean `{near}`?"));
-            }
-            diags.push(d);
+            diags.push(
+                Diagnostic::error(format!("unknown parent `{p}`"))
+                    .at(c.parent_at.clone())
+                    .help(ids.help(p, "`parent` names the `id` of another card")),
+            );
         }
     }
     parent_cycles(cards, &first, diags);
@@ -44,13 +44,14 @@ pub fn book(cards: &[Card], bibliography: Option<&Bibliography>, diags: &mut Dia
     for c in cards {
         for e in &c.evidence {
             if bib.get(&e.cite).is_none() {
-                let mut d = Diagnostic::error(format!("`{}` is not in the bibliography", e.cite))
-                    .at(e.at.clone());
-                d = match keys.nearest(&e.cite) {
-                    Some(near) => d.help(format!("did you mean `{near}`?")),
-                    None => d.help("add the entry to the `[preprocessor.papers]` bibliography"),
-                };
-                diags.push(d);
+                diags.push(
+                    Diagnostic::error(format!("`{}` is not in the bibliography", e.cite))
+                        .at(e.at.clone())
+                        .help(keys.help(
+                            &e.cite,
+                            "add the entry to the `[preprocessor.papers]` bibliography",
+                        )),
+                );
             }
         }
     }

@@ -6,10 +6,11 @@
 //! and each `{{#hypotheses …}}` with a summary table ([`render`]). `mdbook-hypotheses export`
 //! prints every card as JSON.
 
-use livingref_core::markdown::{Directive, Edit, ParseOptions, ScanOptions, scan, splice};
+use livingref_core::markdown::{Directive, Edit, ParseOptions, ScanOptions, Scanned, scan};
 use livingref_core::markdown::{Heading, OpenAtEnd};
 use livingref_core::mdbook_preprocessor::book::Book;
 use livingref_core::order::{self, Expect};
+use livingref_core::pipeline::{self, Append, Edits};
 use livingref_core::span::LineIndex;
 use livingref_core::{Diagnostic, Diagnostics, Lang, Location, Plugin, Run};
 use serde::Deserialize;
@@ -85,44 +86,34 @@ impl Plugin for Hypotheses {
             return book;
         }
         let markdown = run.markdown;
-        let file_of =
-            |source: &Path| livingref_core::diag::display_path(&root, &src_dir.join(source));
 
         // Pass 1: read the cards, chapters on every core, results in reading order.
-        let read = livingref_core::parallel::chapters(&mut book, |chapter| {
-            let mut diags = Diagnostics::new();
-            let (Some(path), Some(source)) = (chapter.path, chapter.source_path) else {
-                return (Vec::new(), None, diags);
-            };
-            let (cards, open) = read_cards(
-                chapter.content,
-                path,
-                &file_of(source),
-                chapter.name,
-                &statuses,
-                &markdown,
-                &mut diags,
-            );
-            // Locations into the text as received (includes expanded) point at files on disk:
-            // the chapter's, or the included file a card came from.
-            livingref_core::sourcemap::to_disk(
-                &mut diags,
-                chapter.content,
-                &root,
-                &src_dir,
-                source,
-            );
-            (cards, open.map(|o| (path.to_path_buf(), o)), diags)
-        });
+        let read = pipeline::edit_chapters(
+            &mut book,
+            run.ctx,
+            &mut run.diagnostics,
+            "reading cards",
+            |chapter| {
+                let (cards, open) = read_cards(
+                    chapter.content,
+                    chapter.path,
+                    chapter.file,
+                    chapter.name,
+                    &statuses,
+                    &markdown,
+                    &mut chapter.diagnostics,
+                );
+                Edits::none((cards, open.map(|o| (chapter.path.to_path_buf(), o))))
+            },
+        );
         let mut cards: Vec<Card> = Vec::new();
         // What each chapter with cards leaves open at its end, from the same parse.
         let mut open_at_end: HashMap<PathBuf, OpenAtEnd> = HashMap::new();
-        for (chapter_cards, open, diags) in read {
+        for (chapter_cards, open) in read {
             if !chapter_cards.is_empty() {
                 open_at_end.extend(open);
             }
             cards.extend(chapter_cards);
-            run.diagnostics.extend(diags);
         }
         // Only cards that cite something need the bibliography; a book without any pays
         // nothing for it (#17: 68 ms on a 3,234-entry bibliography, for no card).
@@ -162,95 +153,24 @@ impl Plugin for Hypotheses {
                 .push(card);
         }
         let html = run.ctx.renderer == "html";
-        let placed = livingref_core::parallel::chapters(&mut book, |chapter| {
-            let mut diags = Diagnostics::new();
-            let (Some(path), Some(source)) = (chapter.path, chapter.source_path) else {
-                return diags;
-            };
-            let file = file_of(source);
-            let mut edits: Vec<Edit> = by_chapter
-                .get(path)
-                .into_iter()
-                .flatten()
-                .map(|c| {
-                    Edit::replace(
-                        c.block.clone(),
-                        render::card(
-                            c,
-                            c.parent.as_deref().and_then(|p| by_id.get(p).copied()),
-                            lang,
-                            &labels,
-                            html,
-                        ),
-                    )
-                })
-                .collect();
-            // A table needs the literal `{{#hypotheses`; most chapters have none and are not
-            // parsed a second time.
-            let mut open = open_at_end.get(path).cloned();
-            if chapter.content.contains("{{#hypotheses") {
-                let scanned = scan(chapter.content, &markdown, &ScanOptions::default());
-                open.clone_from(&scanned.open_at_end);
-                let index = LineIndex::new(chapter.content);
-                let at = |r: Range<usize>| Location::in_text(&file, &index, r);
-                for d in scanned
-                    .directives
-                    .iter()
-                    .flatten()
-                    .filter(|d| d.name == "hypotheses")
-                {
-                    if let Some(why) = livingref_core::markdown::misplaced_block(
-                        chapter.content,
-                        &scanned,
-                        &d.range,
-                    ) {
-                        diags.push(
-                            livingref_core::markdown::misplaced_block_warning(d.name, why)
-                                .at(at(d.range.clone())),
-                        );
-                        continue;
-                    }
-                    let table = summary(
-                        d, &cards, &statuses, path, lang, &labels, html, &at, &mut diags,
-                    );
-                    edits.push(Edit::replace(d.range.clone(), table));
-                }
-            }
-            livingref_core::sourcemap::to_disk(
-                &mut diags,
-                chapter.content,
-                &root,
-                &src_dir,
-                source,
-            );
-            if edits.is_empty() {
-                return diags;
-            }
-            if html {
-                // A card block left open at the end is replaced by its card, which closes it.
-                let open = open.filter(|o| !edits.iter().any(|e| e.range.contains(&o.range.start)));
-                let (edit, warning) = livingref_core::markdown::append_to_chapter(
-                    chapter.content,
-                    open.as_ref(),
-                    &format!("\n\n{}", render::STYLE),
-                    &file,
-                    "the cards' style",
-                );
-                edits.push(edit);
-                diags.extend(warning);
-            }
-            match splice(chapter.content, edits) {
-                Ok(new) => *chapter.content = new.into_owned(),
-                Err(err) => diags.push(
-                    Diagnostic::error(format!("internal error while placing cards: {err}"))
-                        .at(Location::file(&file)),
-                ),
-            }
-            diags
-        });
-        for diags in placed {
-            run.diagnostics.extend(diags);
-        }
+        let place = Place {
+            cards: &cards,
+            by_id: &by_id,
+            by_chapter: &by_chapter,
+            open_at_end: &open_at_end,
+            statuses: &statuses,
+            lang,
+            labels: &labels,
+            html,
+            markdown: &markdown,
+        };
+        pipeline::edit_chapters(
+            &mut book,
+            run.ctx,
+            &mut run.diagnostics,
+            "placing cards",
+            |chapter| place.chapter(chapter),
+        );
         book
     }
 
@@ -260,6 +180,103 @@ impl Plugin for Hypotheses {
             ["export", dir] => Some(export(Path::new(dir))),
             _ => None,
         }
+    }
+}
+
+/// What pass 2 needs to turn one chapter's cards and `{{#hypotheses}}` into HTML.
+struct Place<'a> {
+    cards: &'a [Card],
+    by_id: &'a HashMap<&'a str, &'a Card>,
+    by_chapter: &'a HashMap<&'a Path, Vec<&'a Card>>,
+    open_at_end: &'a HashMap<PathBuf, OpenAtEnd>,
+    statuses: &'a [String],
+    lang: Lang,
+    labels: &'a render::Labels,
+    html: bool,
+    markdown: &'a ParseOptions,
+}
+
+impl Place<'_> {
+    /// The chapter's cards replaced by their HTML, each `{{#hypotheses}}` by its table, and
+    /// the cards' style appended where there are any.
+    fn chapter(&self, chapter: &mut pipeline::Chapter<'_>) -> Edits<()> {
+        let path = chapter.path;
+        let mut edits: Vec<Edit> = self
+            .by_chapter
+            .get(path)
+            .into_iter()
+            .flatten()
+            .map(|c| {
+                let parent = c.parent.as_deref().and_then(|p| self.by_id.get(p).copied());
+                Edit::replace(
+                    c.block.clone(),
+                    render::card(c, parent, self.lang, self.labels, self.html),
+                )
+            })
+            .collect();
+        // A table needs the literal `{{#hypotheses`; most chapters have none and are not
+        // parsed a second time.
+        let mut open = self.open_at_end.get(path).cloned();
+        if chapter.content.contains("{{#hypotheses") {
+            let scanned = scan(chapter.content, self.markdown, &ScanOptions::default());
+            open.clone_from(&scanned.open_at_end);
+            edits.extend(self.tables(chapter, &scanned));
+        }
+        if edits.is_empty() || !self.html {
+            return Edits {
+                edits,
+                append: None,
+                facts: (),
+            };
+        }
+        // A card block left open at the end is replaced by its card, which closes it.
+        let open = open.filter(|o| !edits.iter().any(|e| e.range.contains(&o.range.start)));
+        Edits {
+            edits,
+            append: Some(Append {
+                text: format!("\n\n{}", render::STYLE),
+                what: "the cards' style",
+                open_at_end: open,
+            }),
+            facts: (),
+        }
+    }
+
+    /// Each `{{#hypotheses}}` directive of the chapter replaced by its summary table.
+    fn tables(&self, chapter: &mut pipeline::Chapter<'_>, scanned: &Scanned<'_>) -> Vec<Edit> {
+        let index = LineIndex::new(chapter.content);
+        let file = chapter.file;
+        let at = |r: Range<usize>| Location::in_text(file, &index, r);
+        let mut edits = Vec::new();
+        for d in scanned
+            .directives
+            .iter()
+            .flatten()
+            .filter(|d| d.name == "hypotheses")
+        {
+            if let Some(why) =
+                livingref_core::markdown::misplaced_block(chapter.content, scanned, &d.range)
+            {
+                chapter.diagnostics.push(
+                    livingref_core::markdown::misplaced_block_warning(d.name, why)
+                        .at(at(d.range.clone())),
+                );
+                continue;
+            }
+            let table = summary(
+                d,
+                self.cards,
+                self.statuses,
+                chapter.path,
+                self.lang,
+                self.labels,
+                self.html,
+                &at,
+                &mut chapter.diagnostics,
+            );
+            edits.push(Edit::replace(d.range.clone(), table));
+        }
+        edits
     }
 }
 
@@ -376,14 +393,15 @@ fn summary(
 ) -> String {
     for arg in &d.args {
         if let Some(key) = arg.key.filter(|k| !TABLE_KEYS.contains(k)) {
-            let mut diag = Diagnostic::warning(format!(
-                "unknown option `{key}` in `{{{{#hypotheses}}}}` is ignored"
-            ))
-            .at(at(arg.range.clone()));
-            if let Some(near) = livingref_core::config::nearest(key, TABLE_KEYS) {
-                diag = diag.help(format!("did you mean `{near}`?"));
-            }
-            diags.push(diag);
+            diags.push(
+                Diagnostic::warning(format!(
+                    "unknown option `{key}` in `{{{{#hypotheses}}}}` is ignored"
+                ))
+                .at(at(arg.range.clone()))
+                .help(livingref_core::config::did_you_mean(
+                    key, TABLE_KEYS, "options",
+                )),
+            );
         }
     }
     let list = |key: &str| -> Vec<String> {

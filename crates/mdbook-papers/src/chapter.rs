@@ -6,8 +6,9 @@ use crate::{CitationStyle, References, Settings};
 use livingref_bib::Bibliography;
 use livingref_bib::parse_window;
 use livingref_bib::{Date, Paper};
-use livingref_core::config::nearest;
-use livingref_core::markdown::{Directive, Edit, ParseOptions, ScanOptions, scan, splice};
+use livingref_core::config::did_you_mean;
+use livingref_core::markdown::{Directive, Edit, ParseOptions, ScanOptions, Scanned, scan};
+use livingref_core::pipeline::{Append, Edits};
 use livingref_core::span::LineIndex;
 use livingref_core::span::in_sorted;
 use livingref_core::{Diagnostic, Diagnostics, Location, html};
@@ -217,9 +218,8 @@ const BIBLIOGRAPHY_KEYS: &[&str] = &["sort", "tags"];
 /// The orders `{{#bibliography sort=…}}` knows: newest first (the default), or by author.
 const SORTS: &[&str] = &["year", "author"];
 
-/// The chapter's new text, or `None` when nothing changes (the chapter stays byte-identical).
-/// `page` is the chapter's path relative to `src`; `topic` holds the tags of a
-/// `[preprocessor.papers.topics]` glob matching the chapter.
+/// The edits to one chapter, and the keys it cites. `page` is the chapter's path relative to
+/// `src`; `topic` holds the tags of a `[preprocessor.papers.topics]` glob matching it.
 pub fn process(
     content: &str,
     page: &Path,
@@ -227,8 +227,7 @@ pub fn process(
     file: &Path,
     cx: &Context<'_>,
     diags: &mut Diagnostics,
-    cited: &mut HashSet<String>,
-) -> Option<String> {
+) -> Edits<HashSet<String>> {
     let scanned = scan(content, &cx.parse, &ScanOptions::default());
     let mut index: Option<LineIndex<'_>> = None;
     let mut at = |range: Range<usize>| {
@@ -238,17 +237,43 @@ pub fn process(
             range,
         )
     };
-    let mut edits = Vec::new();
-    let mut lists = false;
-    let mut has_recent = false;
-    let mut recent_sections = 0;
-    let mut has_bibliography = false;
+    let mut placed = directives(content, &scanned, cx, &mut at, diags);
+    let (order, cited) = citations(content, &scanned, cx, &mut at, diags, &mut placed.edits);
+    let tail = tail(topic, &order, page, &placed, cx);
+    Edits {
+        edits: placed.edits,
+        append: (!tail.is_empty()).then(|| Append {
+            text: tail,
+            what: "the papers section",
+            open_at_end: scanned.open_at_end.clone(),
+        }),
+        facts: cited,
+    }
+}
 
+/// What the directives of a chapter became.
+#[derive(Default)]
+struct Placed {
+    edits: Vec<Edit>,
+    has_recent: bool,
+    has_bibliography: bool,
+}
+
+/// `{{#recent-papers}}` and `{{#bibliography}}` replaced by their lists; a misspelt papers
+/// directive reported and left as written.
+fn directives(
+    content: &str,
+    scanned: &Scanned<'_>,
+    cx: &Context<'_>,
+    at: &mut impl FnMut(Range<usize>) -> Location,
+    diags: &mut Diagnostics,
+) -> Placed {
+    let mut placed = Placed::default();
+    let mut recent_sections = 0;
     for parsed in &scanned.directives {
         if let Ok(d) = parsed
             && matches!(d.name, "recent-papers" | "bibliography")
-            && let Some(why) =
-                livingref_core::markdown::misplaced_block(content, &scanned, &d.range)
+            && let Some(why) = livingref_core::markdown::misplaced_block(content, scanned, &d.range)
         {
             diags.push(
                 livingref_core::markdown::misplaced_block_warning(d.name, why)
@@ -258,30 +283,28 @@ pub fn process(
         }
         match parsed {
             Ok(d) if d.name == "recent-papers" => {
-                has_recent = true;
-                lists = true;
-                check_keys(d, RECENT_KEYS, &mut at, diags);
-                let section = recent(d, recent_sections, cx, &mut at, diags);
+                placed.has_recent = true;
+                check_keys(d, RECENT_KEYS, at, diags);
+                let section = recent(d, recent_sections, cx, at, diags);
                 recent_sections += 1;
-                edits.push(Edit::replace(d.range.clone(), section));
+                placed.edits.push(Edit::replace(d.range.clone(), section));
             }
             Ok(d) if d.name == "bibliography" => {
-                has_bibliography = true;
-                lists = true;
-                check_keys(d, BIBLIOGRAPHY_KEYS, &mut at, diags);
+                placed.has_bibliography = true;
+                check_keys(d, BIBLIOGRAPHY_KEYS, at, diags);
                 if let Some(sort) = d.get("sort").filter(|a| !SORTS.contains(&a.value.as_ref())) {
-                    let mut diag = Diagnostic::warning(format!(
-                        "`sort={}` is not an order `{{{{#bibliography}}}}` knows; entries stay newest first",
-                        sort.value
-                    ))
-                    .at(at(sort.range.clone()));
-                    diag = match nearest(&sort.value, SORTS) {
-                        Some(near) => diag.help(format!("did you mean `sort={near}`?")),
-                        None => diag.help(format!("write one of: {}", SORTS.join(", "))),
-                    };
-                    diags.push(diag);
+                    diags.push(
+                        Diagnostic::warning(format!(
+                            "`sort={}` is not an order `{{{{#bibliography}}}}` knows; entries stay newest first",
+                            sort.value
+                        ))
+                        .at(at(sort.range.clone()))
+                        .help(did_you_mean(&sort.value, SORTS, "orders")),
+                    );
                 }
-                edits.push(Edit::replace(d.range.clone(), bibliography(d, cx)));
+                placed
+                    .edits
+                    .push(Edit::replace(d.range.clone(), bibliography(d, cx)));
             }
             Ok(_) => {}
             Err(e) => {
@@ -302,14 +325,25 @@ pub fn process(
             }
         }
     }
+    placed
+}
 
-    // Citations, numbered in order of first use for the numeric style.
-    let citations = cite::find(content, &scanned);
+/// Every citation replaced (edits go to `edits`); the papers cited, in order of first use
+/// (which numbers them in the numeric style), and their keys.
+fn citations<'b>(
+    content: &str,
+    scanned: &Scanned<'_>,
+    cx: &Context<'b>,
+    at: &mut impl FnMut(Range<usize>) -> Location,
+    diags: &mut Diagnostics,
+    edits: &mut Vec<Edit>,
+) -> (Vec<&'b Paper>, HashSet<String>) {
     let mut order: Vec<&Paper> = Vec::new();
+    let mut cited = HashSet::new();
     // Each cited key's number (1-based), so a chapter citing hundreds of papers needs no scan
     // of `order` per citation.
     let mut numbers: HashMap<&str, usize> = HashMap::new();
-    for citation in &citations {
+    for citation in &cite::find(content, scanned) {
         for item in &citation.items {
             match cx.bib.get(&item.key) {
                 Some(paper) => {
@@ -320,19 +354,18 @@ pub fn process(
                     }
                 }
                 None => {
-                    let mut d = Diagnostic::warning(format!(
-                        "citation key `{}` is not in the bibliography",
-                        item.key
-                    ))
-                    .at(at(citation.range.clone()));
-                    if let Some(near) = cx.suggest.nearest(&item.key) {
-                        d = d.help(format!("did you mean `{near}`?"));
-                    } else {
-                        d = d.help(
-                            "add the entry to a file listed in `bibliography`, or fix the key",
-                        );
-                    }
-                    diags.push(d);
+                    let help = cx.suggest.help(
+                        &item.key,
+                        "add the entry to a file listed in `bibliography`, or fix the key",
+                    );
+                    diags.push(
+                        Diagnostic::warning(format!(
+                            "citation key `{}` is not in the bibliography",
+                            item.key
+                        ))
+                        .at(at(citation.range.clone()))
+                        .help(help),
+                    );
                 }
             }
         }
@@ -346,15 +379,28 @@ pub fn process(
             ),
         ));
     }
+    (order, cited)
+}
 
+/// What goes at the end of the chapter: the topic's recent papers (unless a directive placed
+/// them), the references of what it cites (unless it lists the bibliography), and the
+/// assets those lists need.
+fn tail(
+    topic: Option<&[String]>,
+    order: &[&Paper],
+    page: &Path,
+    placed: &Placed,
+    cx: &Context<'_>,
+) -> String {
     let mut tail = String::new();
-    if let Some(tags) = topic.filter(|_| !has_recent) {
+    let mut lists = placed.has_recent || placed.has_bibliography;
+    if let Some(tags) = topic.filter(|_| !placed.has_recent) {
         lists = true;
         tail.push_str(&recent_section(tags, cx.settings.recent_limit, None, None, None, 0, cx).0);
     }
-    if !order.is_empty() && !has_bibliography {
+    if !order.is_empty() && !placed.has_bibliography {
         lists = true;
-        let mut refs = order.clone();
+        let mut refs = order.to_vec();
         if cx.settings.citation_style == CitationStyle::AuthorYear {
             refs.sort_by_cached_key(|p| (sort_author(p), p.date));
         }
@@ -376,30 +422,7 @@ pub fn process(
         tail.push('\n');
         tail.push_str(&render::ASSETS);
     }
-    if !tail.is_empty() {
-        let (edit, warning) = livingref_core::markdown::append_to_chapter(
-            content,
-            scanned.open_at_end.as_ref(),
-            &tail,
-            file,
-            "the papers section",
-        );
-        edits.push(edit);
-        diags.extend(warning);
-    }
-    if edits.is_empty() {
-        return None;
-    }
-    match splice(content, edits) {
-        Ok(new) => Some(new.into_owned()),
-        Err(err) => {
-            diags.push(
-                Diagnostic::error(format!("internal error while placing papers: {err}"))
-                    .at(Location::file(file)),
-            );
-            None
-        }
-    }
+    tail
 }
 
 fn sort_author(p: &Paper) -> String {
@@ -418,16 +441,12 @@ fn check_keys(
         if let Some(key) = arg.key
             && !known.contains(&key)
         {
-            let mut diag = Diagnostic::warning(format!(
+            let diag = Diagnostic::warning(format!(
                 "unknown option `{key}` in `{{{{#{}}}}}` is ignored",
                 d.name
             ))
             .at(at(arg.range.clone()));
-            diag = match nearest(key, known) {
-                Some(near) => diag.help(format!("did you mean `{near}`?")),
-                None => diag.help(format!("options: {}", known.join(", "))),
-            };
-            diags.push(diag);
+            diags.push(diag.help(did_you_mean(key, known, "options")));
         }
     }
 }

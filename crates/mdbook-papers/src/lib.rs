@@ -10,7 +10,8 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use livingref_core::check::Purpose;
 use livingref_core::mdbook_preprocessor::book::Book;
 use livingref_core::order::{self, Expect};
-use livingref_core::{Diagnostic, Diagnostics, Location, Plugin, Run};
+use livingref_core::pipeline;
+use livingref_core::{Diagnostic, Location, Plugin, Run};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
@@ -151,46 +152,33 @@ impl Plugin for Papers {
                 run.ctx.renderer == "html",
             ),
         };
-        let src_dir = run.src_dir();
         // Chapters are independent given the bibliography: render them in parallel, then
-        // merge what each one cited and reported, in reading order.
-        let processed = livingref_core::parallel::chapters(&mut book, |ch| {
-            let (source, page) = (ch.source_path?, ch.path?);
-            let file = livingref_core::diag::display_path(&root, &src_dir.join(source));
-            let tags: Vec<String> = topics
-                .iter()
-                .filter(|(set, _)| set.is_match(source))
-                .flat_map(|(_, tags)| tags.iter().cloned())
-                .collect();
-            let topic = (!tags.is_empty()).then_some(tags.as_slice());
-            let mut diagnostics = Diagnostics::new();
-            let mut cited = HashSet::new();
-            let new = chapter::process(
-                ch.content,
-                page,
-                topic,
-                &file,
-                &cx,
-                &mut diagnostics,
-                &mut cited,
-            );
-            livingref_core::sourcemap::to_disk(
-                &mut diagnostics,
-                ch.content,
-                &root,
-                &src_dir,
-                source,
-            );
-            if let Some(new) = new {
-                *ch.content = new;
-            }
-            Some((diagnostics, cited))
-        });
-        let mut cited: HashSet<String> = HashSet::new();
-        for (diagnostics, chapter_cited) in processed.into_iter().flatten() {
-            run.diagnostics.extend(diagnostics);
-            cited.extend(chapter_cited);
-        }
+        // merge what each one cited, in reading order.
+        let cited: HashSet<String> = pipeline::edit_chapters(
+            &mut book,
+            run.ctx,
+            &mut run.diagnostics,
+            "placing papers",
+            |ch| {
+                let tags: Vec<String> = topics
+                    .iter()
+                    .filter(|(set, _)| set.is_match(ch.source))
+                    .flat_map(|(_, tags)| tags.iter().cloned())
+                    .collect();
+                let topic = (!tags.is_empty()).then_some(tags.as_slice());
+                chapter::process(
+                    ch.content,
+                    ch.path,
+                    topic,
+                    ch.file,
+                    &cx,
+                    &mut ch.diagnostics,
+                )
+            },
+        )
+        .into_iter()
+        .flatten()
+        .collect();
         if checking {
             lint::maintainer(&bibliography, &cited, &mut run.diagnostics);
         } else if run.settings.warn_unused {

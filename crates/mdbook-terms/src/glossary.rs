@@ -10,7 +10,7 @@
 //! `case=sensitive|insensitive`, `stem=on|off` and `link=off`.
 
 use crate::inflect::{MatchOptions, fold};
-use livingref_core::config::nearest;
+use livingref_core::config::did_you_mean;
 use livingref_core::markdown::ParseOptions;
 use livingref_core::markdown::pulldown_cmark::{self, Event, Tag, TagEnd};
 use livingref_core::span::LineIndex;
@@ -433,13 +433,11 @@ fn parse_attributes(
             "stem" => attrs.stem = Some(flag("on", "off", diags)?),
             "link" => attrs.link = flag("on", "off", diags)?,
             _ => {
-                let mut d =
+                diags.push(
                     Diagnostic::warning(format!("unknown glossary attribute `{key}` is ignored"))
-                        .at(at(span));
-                if let Some(near) = nearest(key, ATTRIBUTE_KEYS) {
-                    d = d.help(format!("did you mean `{near}`?"));
-                }
-                diags.push(d);
+                        .at(at(span))
+                        .help(did_you_mean(key, ATTRIBUTE_KEYS, "attributes")),
+                );
             }
         }
         i = end;

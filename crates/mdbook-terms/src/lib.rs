@@ -7,11 +7,11 @@
 //! byte-identical.
 
 use globset::{Glob, GlobSetBuilder};
-use livingref_core::markdown::splice;
 use livingref_core::mdbook_preprocessor::book::Book;
 use livingref_core::order::{self, Expect};
+use livingref_core::pipeline::{self, Append, Edits};
 use livingref_core::span::LineIndex;
-use livingref_core::{Diagnostic, Diagnostics, Lang, Location, Plugin, Run};
+use livingref_core::{Diagnostic, Lang, Location, Plugin, Run};
 use serde::Deserialize;
 use std::path::PathBuf;
 
@@ -149,64 +149,38 @@ impl Plugin for Terms {
 
         // Pass 1: link every chapter (in parallel), remembering which terms each one uses.
         // Results come back in reading order, which the "Used in" lists follow.
-        let src_dir = run.src_dir();
-        let root = run.ctx.root.clone();
-        let linked_chapters = livingref_core::parallel::chapters(&mut book, |chapter| {
-            let (Some(path), Some(source)) = (chapter.path, chapter.source_path) else {
-                return None;
-            };
-            if source == glossary_path || excludes.is_match(source) {
-                return None;
-            }
-            let mut diagnostics = Diagnostics::new();
-            let file = livingref_core::diag::display_path(&root, &src_dir.join(source));
-            let mut linked = link::link_chapter(
-                chapter.content,
-                path,
-                &file,
-                &glossary,
-                &matcher,
-                &target,
-                &mut diagnostics,
-            );
-            livingref_core::sourcemap::to_disk(
-                &mut diagnostics,
-                chapter.content,
-                &root,
-                &src_dir,
-                source,
-            );
-            let mut edits = std::mem::take(&mut linked.edits);
-            if target.html && !linked.linked.is_empty() {
-                let defs = definitions(&glossary, &linked.linked);
-                let (edit, warning) = livingref_core::markdown::append_to_chapter(
+        let linked_chapters = pipeline::edit_chapters(
+            &mut book,
+            run.ctx,
+            &mut run.diagnostics,
+            "linking terms",
+            |chapter| {
+                if chapter.source == glossary_path || excludes.is_match(chapter.source) {
+                    return Edits::none(None);
+                }
+                let mut linked = link::link_chapter(
                     chapter.content,
-                    linked.open_at_end.as_ref(),
-                    &defs,
-                    &file,
-                    "the definitions for term previews",
+                    chapter.path,
+                    chapter.file,
+                    &glossary,
+                    &matcher,
+                    &target,
+                    &mut chapter.diagnostics,
                 );
-                edits.push(edit);
-                diagnostics.extend(warning);
-            }
-            match splice(chapter.content, edits) {
-                Ok(std::borrow::Cow::Owned(new)) => *chapter.content = new,
-                Ok(std::borrow::Cow::Borrowed(_)) => {}
-                Err(err) => diagnostics.push(
-                    Diagnostic::error(format!("internal error while linking terms: {err}"))
-                        .at(Location::file(&file)),
-                ),
-            }
-            Some((
-                (path.to_path_buf(), chapter.name.to_owned(), linked),
-                diagnostics,
-            ))
-        });
-        let mut uses: Vec<(PathBuf, String, link::Linked)> = Vec::new();
-        for (chapter_uses, diagnostics) in linked_chapters.into_iter().flatten() {
-            run.diagnostics.extend(diagnostics);
-            uses.push(chapter_uses);
-        }
+                let append = (target.html && !linked.linked.is_empty()).then(|| Append {
+                    text: definitions(&glossary, &linked.linked),
+                    what: "the definitions for term previews",
+                    open_at_end: linked.open_at_end.take(),
+                });
+                Edits {
+                    edits: std::mem::take(&mut linked.edits),
+                    append,
+                    facts: Some((chapter.path.to_path_buf(), chapter.name.to_owned(), linked)),
+                }
+            },
+        );
+        let uses: Vec<(PathBuf, String, link::Linked)> =
+            linked_chapters.into_iter().flatten().collect();
 
         // Pass 2: the glossary page, with backlinks.
         let chapters: Vec<page::Chapter<'_>> = uses
