@@ -8,7 +8,7 @@
 //! bibliography entries, say) when it sees that purpose.
 
 use crate::diag::{Severity, Style};
-use crate::protocol::{EXIT_BOOK_ERRORS, EXIT_OK, EXIT_USAGE, Plugin, process_for};
+use crate::protocol::{Exit, Plugin, process_for};
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -83,7 +83,7 @@ pub fn command<P: Plugin>(plugin: &P, args: &[&str]) -> ExitCode {
         Ok(options) => options,
         Err(message) => {
             eprintln!("error[{}]: {message}\n\n{}", P::NAME, help(P::BINARY));
-            return ExitCode::from(EXIT_USAGE);
+            return ExitCode::from(Exit::Usage);
         }
     };
     // The chapters as this plugin would get them in a build: after the plugins before it.
@@ -91,7 +91,7 @@ pub fn command<P: Plugin>(plugin: &P, args: &[&str]) -> ExitCode {
         Ok(opened) => opened,
         Err(diagnostic) => {
             eprint!("{}", diagnostic.render(P::NAME, Style::for_stderr()));
-            return ExitCode::from(EXIT_USAGE);
+            return ExitCode::from(Exit::Usage);
         }
     };
     let processed = process_for(plugin, &ctx, book, Purpose::Check);
@@ -128,7 +128,7 @@ pub fn command<P: Plugin>(plugin: &P, args: &[&str]) -> ExitCode {
         }
     }
     let failed = diagnostics.has_errors() || (strict && !diagnostics.is_empty());
-    ExitCode::from(if failed { EXIT_BOOK_ERRORS } else { EXIT_OK })
+    ExitCode::from(if failed { Exit::BookErrors } else { Exit::Ok })
 }
 
 #[cfg(test)]

@@ -27,13 +27,23 @@ use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-/// Exit code: success; warnings may have been printed.
-pub const EXIT_OK: u8 = 0;
-/// Exit code: the book has errors (or warnings under `strict = true`); nothing was written.
-/// For `supports`: the renderer is not supported.
-pub const EXIT_BOOK_ERRORS: u8 = 1;
-/// Exit code: bad command line, unreadable input, or an mdBook version outside 0.5.
-pub const EXIT_USAGE: u8 = 2;
+/// How every binary and subcommand of the suite exits (the README's table).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Success; warnings may have been printed.
+    Ok = 0,
+    /// The book has errors (or warnings under `strict = true`); nothing was written. For
+    /// `supports`: the renderer is not supported.
+    BookErrors = 1,
+    /// Bad command line, unreadable input, no book, or an mdBook version outside 0.5.
+    Usage = 2,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(exit: Exit) -> ExitCode {
+        ExitCode::from(exit as u8)
+    }
+}
 
 /// The mdBook versions this suite speaks to.
 pub const SUPPORTED_MDBOOK: &str = "^0.5";
@@ -212,9 +222,9 @@ pub fn main<P: Plugin>(plugin: P) -> ExitCode {
     match args.as_slice() {
         ["supports", renderer] => {
             let code = if plugin.supports_renderer(renderer) {
-                EXIT_OK
+                Exit::Ok
             } else {
-                EXIT_BOOK_ERRORS
+                Exit::BookErrors
             };
             ExitCode::from(code)
         }
@@ -233,7 +243,7 @@ pub fn main<P: Plugin>(plugin: P) -> ExitCode {
         [] if io::stdin().is_terminal() => {
             // Run by hand with nothing piped in: explain instead of waiting for JSON forever.
             eprint!("{}", help::<P>());
-            ExitCode::from(EXIT_USAGE)
+            ExitCode::from(Exit::Usage)
         }
         [] => ExitCode::from(run_stdio(&plugin)),
         ["check", rest @ ..] => crate::check::command(&plugin, rest),
@@ -243,12 +253,12 @@ pub fn main<P: Plugin>(plugin: P) -> ExitCode {
                 other.join(" "),
                 help::<P>()
             );
-            ExitCode::from(EXIT_USAGE)
+            ExitCode::from(Exit::Usage)
         }),
     }
 }
 
-fn run_stdio<P: Plugin>(plugin: &P) -> u8 {
+fn run_stdio<P: Plugin>(plugin: &P) -> Exit {
     let input = match crate::stdio::read_all() {
         Ok(input) => input,
         Err(err) => {
@@ -256,21 +266,21 @@ fn run_stdio<P: Plugin>(plugin: &P) -> u8 {
                 "error[{}]: cannot read mdBook's JSON from stdin: {err}",
                 P::NAME
             );
-            return EXIT_USAGE;
+            return Exit::Usage;
         }
     };
     let (ctx, book) = match parse_input(&input, P::BINARY, P::VERSION) {
         Ok(parsed) => parsed,
         Err(message) => {
             eprintln!("error[{}]: {message}", P::NAME);
-            return EXIT_USAGE;
+            return Exit::Usage;
         }
     };
     drop(input);
     let processed = process(plugin, &ctx, book);
     report::<P>(&processed);
     let Some(book) = processed.book else {
-        return EXIT_BOOK_ERRORS;
+        return Exit::BookErrors;
     };
     let mut out = crate::stdio::book_writer();
     if let Err(err) = serde_json::to_writer(&mut out, &book)
@@ -278,9 +288,9 @@ fn run_stdio<P: Plugin>(plugin: &P) -> u8 {
         .and_then(|()| out.flush())
     {
         eprintln!("error[{}]: cannot write the book to stdout: {err}", P::NAME);
-        return EXIT_USAGE;
+        return Exit::Usage;
     }
-    EXIT_OK
+    Exit::Ok
 }
 
 fn report<P: Plugin>(processed: &Processed) {

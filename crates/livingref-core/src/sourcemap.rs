@@ -56,6 +56,24 @@ pub fn to_disk(
     }
 }
 
+/// [`to_disk`] for diagnostics of a book-wide check, which may point into any chapter of
+/// `book` (still the text as received). Only chapters that some diagnostic names are read.
+pub fn book_to_disk(
+    diags: &mut Diagnostics,
+    book: &mdbook_preprocessor::book::Book,
+    ctx: &mdbook_preprocessor::PreprocessorContext,
+) {
+    if diags.is_empty() {
+        return;
+    }
+    let src_dir = ctx.root.join(&ctx.config.book.src);
+    for chapter in book.chapters() {
+        if let Some(source) = &chapter.source_path {
+            to_disk(diags, &chapter.content, &ctx.root, &src_dir, source);
+        }
+    }
+}
+
 /// The lines of one received chapter, each with its place on disk.
 pub struct SourceMap {
     shown: PathBuf,

@@ -106,21 +106,7 @@ pub fn parse(src: &Source<'_>, statuses: &[String], diags: &mut Diagnostics) -> 
     let base = src.body.start;
     let at =
         |span: Range<usize>| Location::in_text(src.file, index, base + span.start..base + span.end);
-    let doc = match DeTable::parse(body) {
-        Ok(doc) => doc,
-        Err(err) => {
-            let span = err.span().unwrap_or(0..0);
-            diags.push(
-                Diagnostic::error(format!(
-                    "invalid TOML in a hypothesis block: {}",
-                    err.message().trim()
-                ))
-                .at(at(span))
-                .help("the block is TOML: `key = \"value\"`, lists in `[…]`, one field per line"),
-            );
-            return None;
-        }
-    };
+    let doc = toml_table(body, &at, diags)?;
     let table = doc.get_ref();
     let mut ok = true;
     unknown_keys(table, FIELDS, "hypothesis", &at, diags);
@@ -132,183 +118,63 @@ pub fn parse(src: &Source<'_>, statuses: &[String], diags: &mut Diagnostics) -> 
             .map(|(_, v)| v)
     };
     let block_start = Location::in_text(src.file, index, src.block.start..src.block.start + 3);
-    let mut required = |name: &str, diags: &mut Diagnostics| -> Option<(String, Range<usize>)> {
-        match field(name) {
-            None => {
-                diags.push(
-                    Diagnostic::error(format!("hypothesis block without `{name}`"))
-                        .at(block_start.clone())
-                        .help(format!(
-                            "add `{name} = \"…\"`; required fields: id, title, statement, status"
-                        )),
-                );
-                ok = false;
-                None
-            }
-            Some(v) => string(v, name, &at, diags).map(|s| (s, v.span())),
-        }
-    };
-    let id = required("id", diags);
-    let title = required("title", diags);
-    let statement = required("statement", diags);
-    let status = required("status", diags);
+    let [id, title, statement, status] = ["id", "title", "statement", "status"].map(|name| {
+        let Some(v) = field(name) else {
+            diags.push(
+                Diagnostic::error(format!("hypothesis block without `{name}`"))
+                    .at(block_start.clone())
+                    .help(format!(
+                        "add `{name} = \"…\"`; required fields: id, title, statement, status"
+                    )),
+            );
+            return None;
+        };
+        string(v, name, &at, diags).map(|s| (s, v.span()))
+    });
+    ok &= ["id", "title", "statement", "status"]
+        .iter()
+        .all(|name| field(name).is_some());
     // Everything present is still checked, so one run reports every mistake of a block.
-    if let Some((id, span)) = &id
-        && (id.is_empty()
-            || !id
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'))
-    {
-        diags.push(
-            Diagnostic::error(format!("hypothesis id `{id}` is not a slug"))
-                .at(at(span.clone()))
-                .help("use lower-case letters, digits and `-`, e.g. `linear-representation`"),
-        );
-        ok = false;
+    if let Some((id, span)) = &id {
+        ok &= slug_id(id, span, &at, diags);
     }
     let (status, status_span) = status.unwrap_or_default();
-    if !status.is_empty() && !statuses.iter().any(|s| s == &status) {
-        let known: Vec<&str> = statuses.iter().map(String::as_str).collect();
-        let mut d =
-            Diagnostic::error(format!("unknown status `{status}`")).at(at(status_span.clone()));
-        d = match nearest(&status, known.iter()) {
-            Some(near) => d.help(format!(
-                "did you mean `{near}`? statuses: {}",
-                known.join(", ")
-            )),
-            None => d.help(format!(
-                "statuses: {} (set `statuses` in `[preprocessor.hypotheses]` to change them)",
-                known.join(", ")
-            )),
-        };
-        diags.push(d);
-        ok = false;
+    if !status.is_empty() {
+        ok &= known_status(&status, &status_span, statuses, &at, diags);
     }
     let kind = match field("kind") {
-        Some(v) => match string(v, "kind", &at, diags) {
-            Some(k) if KINDS.contains(&k.as_str()) => k,
-            Some(k) => {
-                diags.push(
-                    Diagnostic::error(format!("unknown kind `{k}`"))
-                        .at(at(v.span()))
-                        .help(format!("kinds: {}", KINDS.join(", "))),
-                );
-                ok = false;
-                k
-            }
-            None => String::new(),
-        },
+        Some(v) => string(v, "kind", &at, diags).map_or_else(String::new, |k| {
+            ok &= known_kind(&k, v.span(), &at, diags);
+            k
+        }),
         None => "hypothesis".to_owned(),
     };
     let (parent, parent_span) = match field("parent") {
         Some(v) => (string(v, "parent", &at, diags), v.span()),
         None => (None, 0..0),
     };
-    // Cite keys end up inside `{{#cite …}}`: only characters a key can have.
-    let key_ok = |k: &str| {
-        !k.is_empty()
-            && k.chars()
-                .all(|c| c.is_alphanumeric() || "_:.-/+".contains(c))
-    };
-    let tags = match field("tags") {
-        Some(v) => match v.get_ref().as_array() {
-            Some(items) => items
-                .iter()
-                .filter_map(|t| string(t, "tags", &at, diags))
-                .collect(),
-            None => {
-                type_error(
-                    "tags",
-                    "a list of strings, e.g. `tags = [\"sae\"]`",
-                    v,
-                    &at,
-                    diags,
-                );
-                Vec::new()
-            }
-        },
-        None => Vec::new(),
-    };
+    let tags = field("tags").map_or_else(Vec::new, |v| {
+        strings(
+            v,
+            "tags",
+            "a list of strings, e.g. `tags = [\"sae\"]`",
+            &at,
+            diags,
+        )
+    });
     let last_reviewed = field("last-reviewed").and_then(|v| day(v, "last-reviewed", &at, diags));
-    let evidence = match field("evidence") {
-        Some(v) => records(v, "evidence", EVIDENCE_FIELDS, &at, diags)
+    let evidence = field("evidence").map_or_else(Vec::new, |v| {
+        records(v, "evidence", EVIDENCE_FIELDS, &at, diags)
             .into_iter()
-            .filter_map(|(t, span)| {
-                let get = |name: &str| t.iter().find(|(k, _)| k.get_ref() == name).map(|(_, v)| v);
-                let cite = get("cite").and_then(|v| {
-                    let key = string(v, "cite", &at, diags)?;
-                    if key_ok(&key) {
-                        return Some(key);
-                    }
-                    diags.push(
-                        Diagnostic::error(format!("`{key}` is not a citation key"))
-                            .at(at(v.span()))
-                            .help("keys are letters, digits and `_:.-/+`"),
-                    );
-                    None
-                });
-                let stance = get("stance").and_then(|v| {
-                    let s = string(v, "stance", &at, diags)?;
-                    match s.as_str() {
-                        "supports" => Some(Stance::Supports),
-                        "contests" => Some(Stance::Contests),
-                        "mentions" => Some(Stance::Mentions),
-                        _ => {
-                            let d =
-                                Diagnostic::error(format!("unknown stance `{s}`")).at(at(v.span()));
-                            diags.push(d.help(did_you_mean(&s, STANCES, "stances")));
-                            None
-                        }
-                    }
-                });
-                let note = get("note").and_then(|v| string(v, "note", &at, diags));
-                match (cite, stance) {
-                    (Some(cite), Some(stance)) => Some(Evidence {
-                        cite,
-                        stance,
-                        note,
-                        at: at(span),
-                    }),
-                    (None, _) => {
-                        diags.push(
-                            Diagnostic::error("evidence without `cite`")
-                                .at(at(span))
-                                .help("write `{ cite = \"key\", stance = \"supports\" }`"),
-                        );
-                        None
-                    }
-                    (_, None) => {
-                        if get("stance").is_none() {
-                            diags.push(
-                                Diagnostic::error("evidence without `stance`")
-                                    .at(at(span))
-                                    .help(format!(
-                                        "add `stance = …` with one of: {}",
-                                        STANCES.join(", ")
-                                    )),
-                            );
-                        }
-                        None
-                    }
-                }
-            })
-            .collect(),
-        None => Vec::new(),
-    };
-    let status_history = match field("status-history") {
-        Some(v) => records(v, "status-history", HISTORY_FIELDS, &at, diags)
+            .filter_map(|(t, span)| evidence(t, span, &at, diags))
+            .collect()
+    });
+    let status_history = field("status-history").map_or_else(Vec::new, |v| {
+        records(v, "status-history", HISTORY_FIELDS, &at, diags)
             .into_iter()
-            .filter_map(|(t, _)| {
-                let get = |name: &str| t.iter().find(|(k, _)| k.get_ref() == name).map(|(_, v)| v);
-                Some(Change {
-                    date: get("date").and_then(|v| day(v, "date", &at, diags)),
-                    status: get("status").and_then(|v| string(v, "status", &at, diags))?,
-                    reason: get("reason").and_then(|v| string(v, "reason", &at, diags)),
-                })
-            })
-            .collect(),
-        None => Vec::new(),
-    };
+            .filter_map(|(t, _)| change(t, &at, diags))
+            .collect()
+    });
     let (Some((id, id_span)), Some((title, _)), Some((statement, _))) = (id, title, statement)
     else {
         return None;
@@ -348,6 +214,196 @@ fn unknown_keys(
             diags.push(d.help(did_you_mean(name, known, "fields")));
         }
     }
+}
+
+/// The block's body as a TOML table; an error at the first syntax error.
+fn toml_table<'b>(
+    body: &'b str,
+    at: &impl Fn(Range<usize>) -> Location,
+    diags: &mut Diagnostics,
+) -> Option<toml::Spanned<DeTable<'b>>> {
+    DeTable::parse(body)
+        .map_err(|err| {
+            diags.push(
+                Diagnostic::error(format!(
+                    "invalid TOML in a hypothesis block: {}",
+                    err.message().trim()
+                ))
+                .at(at(err.span().unwrap_or(0..0)))
+                .help("the block is TOML: `key = \"value\"`, lists in `[…]`, one field per line"),
+            );
+        })
+        .ok()
+}
+
+/// Whether `kind` is one of [`KINDS`]; an error at it if not.
+fn known_kind(
+    kind: &str,
+    span: Range<usize>,
+    at: &impl Fn(Range<usize>) -> Location,
+    diags: &mut Diagnostics,
+) -> bool {
+    let known = KINDS.contains(&kind);
+    if !known {
+        diags.push(
+            Diagnostic::error(format!("unknown kind `{kind}`"))
+                .at(at(span))
+                .help(format!("kinds: {}", KINDS.join(", "))),
+        );
+    }
+    known
+}
+
+/// Whether `id` is a slug; an error at it if not.
+fn slug_id(
+    id: &str,
+    span: &Range<usize>,
+    at: &impl Fn(Range<usize>) -> Location,
+    diags: &mut Diagnostics,
+) -> bool {
+    let slug = !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if !slug {
+        diags.push(
+            Diagnostic::error(format!("hypothesis id `{id}` is not a slug"))
+                .at(at(span.clone()))
+                .help("use lower-case letters, digits and `-`, e.g. `linear-representation`"),
+        );
+    }
+    slug
+}
+
+/// Whether `status` is one of the book's `statuses`; an error at it if not.
+fn known_status(
+    status: &str,
+    span: &Range<usize>,
+    statuses: &[String],
+    at: &impl Fn(Range<usize>) -> Location,
+    diags: &mut Diagnostics,
+) -> bool {
+    if statuses.iter().any(|s| s == status) {
+        return true;
+    }
+    let known: Vec<&str> = statuses.iter().map(String::as_str).collect();
+    let help = match nearest(status, known.iter()) {
+        Some(near) => format!("did you mean `{near}`? statuses: {}", known.join(", ")),
+        None => format!(
+            "statuses: {} (set `statuses` in `[preprocessor.hypotheses]` to change them)",
+            known.join(", ")
+        ),
+    };
+    diags.push(
+        Diagnostic::error(format!("unknown status `{status}`"))
+            .at(at(span.clone()))
+            .help(help),
+    );
+    false
+}
+
+/// A list of strings (`tags`); a type error, and no items, if it is something else.
+fn strings(
+    v: &toml::Spanned<DeValue<'_>>,
+    name: &str,
+    expected: &str,
+    at: &impl Fn(Range<usize>) -> Location,
+    diags: &mut Diagnostics,
+) -> Vec<String> {
+    match v.get_ref().as_array() {
+        Some(items) => items
+            .iter()
+            .filter_map(|t| string(t, name, at, diags))
+            .collect(),
+        None => {
+            type_error(name, expected, v, at, diags);
+            Vec::new()
+        }
+    }
+}
+
+/// One `evidence` record (`{ cite, stance, note }`), or `None` with an error per problem.
+fn evidence(
+    t: &DeTable<'_>,
+    span: Range<usize>,
+    at: &impl Fn(Range<usize>) -> Location,
+    diags: &mut Diagnostics,
+) -> Option<Evidence> {
+    let get = |name: &str| t.iter().find(|(k, _)| k.get_ref() == name).map(|(_, v)| v);
+    let cite = get("cite").and_then(|v| {
+        let key = string(v, "cite", at, diags)?;
+        // Cite keys end up inside `{{#cite …}}`: only characters a key can have.
+        if !key.is_empty()
+            && key
+                .chars()
+                .all(|c| c.is_alphanumeric() || "_:.-/+".contains(c))
+        {
+            return Some(key);
+        }
+        diags.push(
+            Diagnostic::error(format!("`{key}` is not a citation key"))
+                .at(at(v.span()))
+                .help("keys are letters, digits and `_:.-/+`"),
+        );
+        None
+    });
+    let stance = get("stance").and_then(|v| {
+        let s = string(v, "stance", at, diags)?;
+        match s.as_str() {
+            "supports" => Some(Stance::Supports),
+            "contests" => Some(Stance::Contests),
+            "mentions" => Some(Stance::Mentions),
+            _ => {
+                let d = Diagnostic::error(format!("unknown stance `{s}`")).at(at(v.span()));
+                diags.push(d.help(did_you_mean(&s, STANCES, "stances")));
+                None
+            }
+        }
+    });
+    let note = get("note").and_then(|v| string(v, "note", at, diags));
+    match (cite, stance) {
+        (Some(cite), Some(stance)) => Some(Evidence {
+            cite,
+            stance,
+            note,
+            at: at(span),
+        }),
+        (None, _) => {
+            diags.push(
+                Diagnostic::error("evidence without `cite`")
+                    .at(at(span))
+                    .help("write `{ cite = \"key\", stance = \"supports\" }`"),
+            );
+            None
+        }
+        (_, None) => {
+            if get("stance").is_none() {
+                diags.push(
+                    Diagnostic::error("evidence without `stance`")
+                        .at(at(span))
+                        .help(format!(
+                            "add `stance = …` with one of: {}",
+                            STANCES.join(", ")
+                        )),
+                );
+            }
+            None
+        }
+    }
+}
+
+/// One `status-history` record (`{ date, status, reason }`); `None` without a status.
+fn change(
+    t: &DeTable<'_>,
+    at: &impl Fn(Range<usize>) -> Location,
+    diags: &mut Diagnostics,
+) -> Option<Change> {
+    let get = |name: &str| t.iter().find(|(k, _)| k.get_ref() == name).map(|(_, v)| v);
+    Some(Change {
+        date: get("date").and_then(|v| day(v, "date", at, diags)),
+        status: get("status").and_then(|v| string(v, "status", at, diags))?,
+        reason: get("reason").and_then(|v| string(v, "reason", at, diags)),
+    })
 }
 
 fn string(

@@ -11,6 +11,7 @@ use livingref_core::markdown::{Heading, OpenAtEnd};
 use livingref_core::mdbook_preprocessor::book::Book;
 use livingref_core::order::{self, Expect};
 use livingref_core::pipeline::{self, Append, Edits};
+use livingref_core::protocol::Exit;
 use livingref_core::span::LineIndex;
 use livingref_core::{Diagnostic, Diagnostics, Lang, Location, Plugin, Run};
 use serde::Deserialize;
@@ -73,8 +74,6 @@ impl Plugin for Hypotheses {
     }
 
     fn run(&self, run: &mut Run<'_, Settings>, mut book: Book) -> Book {
-        let src_dir = run.src_dir();
-        let root = run.ctx.root.clone();
         let statuses = run.settings.statuses.clone();
         if statuses.is_empty() {
             let at = run.setting_at("statuses");
@@ -115,35 +114,10 @@ impl Plugin for Hypotheses {
             }
             cards.extend(chapter_cards);
         }
-        // Only cards that cite something need the bibliography; a book without any pays
-        // nothing for it (#17: 68 ms on a 3,234-entry bibliography, for no card).
-        let bibliography = if cards.iter().any(|c| !c.evidence.is_empty()) {
-            papers_bibliography(run)
-        } else {
-            None
-        };
-        // Book-wide problems point into the chapters as received too; the chapters are still
-        // that text here, and only those with such a problem are mapped to their files.
-        let mut book_diags = Diagnostics::new();
-        check::book(&cards, bibliography.as_ref(), &mut book_diags);
-        if !book_diags.is_empty() {
-            for chapter in book.chapters() {
-                if let Some(source) = &chapter.source_path {
-                    livingref_core::sourcemap::to_disk(
-                        &mut book_diags,
-                        &chapter.content,
-                        &root,
-                        &src_dir,
-                        source,
-                    );
-                }
-            }
-        }
-        run.diagnostics.extend(book_diags);
+        check_book(run, &book, &cards);
 
         // Pass 2: cards become HTML, `{{#hypotheses}}` becomes a table.
-        let lang = run.lang;
-        let labels = render::labels(lang);
+        let labels = render::labels(run.lang);
         let by_id: HashMap<&str, &Card> = cards.iter().rev().map(|c| (c.id.as_str(), c)).collect();
         let mut by_chapter: HashMap<&Path, Vec<&Card>> = HashMap::new();
         for card in &cards {
@@ -152,16 +126,15 @@ impl Plugin for Hypotheses {
                 .or_default()
                 .push(card);
         }
-        let html = run.ctx.renderer == "html";
         let place = Place {
             cards: &cards,
             by_id: &by_id,
             by_chapter: &by_chapter,
             open_at_end: &open_at_end,
             statuses: &statuses,
-            lang,
+            lang: run.lang,
             labels: &labels,
-            html,
+            html: run.ctx.renderer == "html",
             markdown: &markdown,
         };
         pipeline::edit_chapters(
@@ -181,6 +154,22 @@ impl Plugin for Hypotheses {
             _ => None,
         }
     }
+}
+
+/// The checks across cards (parents, ids, evidence against the bibliography, status against
+/// evidence). Only cards that cite something need the bibliography; a book without any pays
+/// nothing for it (#17: 68 ms on a 3,234-entry bibliography, for no card).
+fn check_book(run: &mut Run<'_, Settings>, book: &Book, cards: &[Card]) {
+    let bibliography = if cards.iter().any(|c| !c.evidence.is_empty()) {
+        papers_bibliography(run)
+    } else {
+        None
+    };
+    let mut found = Diagnostics::new();
+    check::book(cards, bibliography.as_ref(), &mut found);
+    // They point into the chapters as received, which the book still holds here.
+    livingref_core::sourcemap::book_to_disk(&mut found, book, run.ctx);
+    run.diagnostics.extend(found);
 }
 
 /// What pass 2 needs to turn one chapter's cards and `{{#hypotheses}}` into HTML.
@@ -404,17 +393,7 @@ fn summary(
             );
         }
     }
-    let list = |key: &str| -> Vec<String> {
-        d.get(key)
-            .map(|a| {
-                a.value
-                    .split(',')
-                    .map(|v| v.trim().to_owned())
-                    .filter(|v| !v.is_empty())
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
+    let list = |key: &str| d.list(key);
     let (status, tags, kind) = (list("status"), list("tags"), list("kind"));
     let mut columns = list("columns");
     if columns.is_empty() {
@@ -489,7 +468,7 @@ fn export(root: &Path) -> ExitCode {
         Ok(opened) => opened,
         Err(d) => {
             eprint!("{}", d.render("hypotheses", style));
-            return ExitCode::from(2);
+            return Exit::Usage.into();
         }
     };
     let mut diags = Diagnostics::new();
@@ -531,17 +510,17 @@ fn export(root: &Path) -> ExitCode {
         eprint!("{}", diags.render("hypotheses", false, style));
     }
     if settings.is_none() {
-        return ExitCode::from(1);
+        return Exit::BookErrors.into();
     }
     match serde_json::to_string_pretty(&cards) {
         Ok(json) => println!("{json}"),
         Err(err) => {
             eprintln!("error[hypotheses]: {err}");
-            return ExitCode::from(2);
+            return Exit::Usage.into();
         }
     }
     if diags.has_errors() {
-        ExitCode::from(1)
+        Exit::BookErrors.into()
     } else {
         ExitCode::SUCCESS
     }

@@ -13,6 +13,7 @@ use crate::normalize::{self, Written};
 use livingref_bib::Paper;
 use livingref_bib::{self as bib, Bibliography};
 use livingref_core::diag::{Style, display_path};
+use livingref_core::protocol::Exit;
 use livingref_core::{Diagnostic, Diagnostics, Location};
 use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::OsString;
@@ -81,14 +82,14 @@ pub fn command(args: &[&str]) -> ExitCode {
         Ok(options) => options,
         Err(message) => {
             eprintln!("error[papers]: {message}\n\n{HELP}");
-            return ExitCode::from(2);
+            return Exit::Usage.into();
         }
     };
     let input = match read_inputs(&options.inputs) {
         Ok(input) => input,
         Err(message) => {
             eprintln!("error[papers]: {message}");
-            return ExitCode::from(2);
+            return Exit::Usage.into();
         }
     };
     let mut diags = Diagnostics::new();
@@ -107,7 +108,7 @@ pub fn command(args: &[&str]) -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Err(code) => ExitCode::from(code),
+        Err(code) => code.into(),
     }
 }
 
@@ -126,10 +127,10 @@ pub fn run(
     options: &Options,
     input: Vec<(PathBuf, String)>,
     diags: &mut Diagnostics,
-) -> Result<Report, u8> {
+) -> Result<Report, Exit> {
     let book = Book::read(&options.book, options.into.as_deref()).map_err(|d| {
         diags.push(*d);
-        2u8
+        Exit::Usage
     })?;
     // Held until `run` returns: the bibliography is read, compared and written under it, so
     // two `add`s at once queue up instead of each writing what it read before the other.
@@ -138,7 +139,7 @@ pub fn run(
     } else {
         Some(lock(&book.target).map_err(|d| {
             diags.push(*d);
-            2u8
+            Exit::Usage
         })?)
     };
     let mut existing_diags = Diagnostics::new();
@@ -163,7 +164,7 @@ pub fn run(
             Diagnostic::error("nothing was added: the input has problems")
                 .help("fix the entries above and run `mdbook-papers add` again"),
         );
-        return Err(1);
+        return Err(Exit::BookErrors);
     }
 
     let vocabulary = book.vocabulary(&existing);
@@ -281,7 +282,7 @@ pub fn run(
     if !options.dry_run {
         write(&book, &target, &added, &mut updates).map_err(|d| {
             diags.push(*d);
-            2u8
+            Exit::Usage
         })?;
     }
     let verb = if options.dry_run {
@@ -614,7 +615,7 @@ fn lock(target: &Path) -> Result<std::fs::File, Box<Diagnostic>> {
 /// What `add` is about to append must read back as exactly those entries: the same keys, in
 /// order, with the same fields. The last guard against input that would leave an entry open
 /// or smuggle in a field.
-fn read_back(added: &[(String, &Paper)], diags: &mut Diagnostics) -> Result<(), u8> {
+fn read_back(added: &[(String, &Paper)], diags: &mut Diagnostics) -> Result<(), Exit> {
     if added.is_empty() {
         return Ok(());
     }
@@ -639,7 +640,7 @@ fn read_back(added: &[(String, &Paper)], diags: &mut Diagnostics) -> Result<(), 
         Diagnostic::error("nothing was added: the new entries would not read back as written")
             .help("check the input for unbalanced braces or quotes"),
     );
-    Err(1)
+    Err(Exit::BookErrors)
 }
 
 /// The input: each FILE, or stdin when there is none (or for `-`).

@@ -459,16 +459,7 @@ fn recent(
     at: &mut impl FnMut(Range<usize>) -> Location,
     diags: &mut Diagnostics,
 ) -> String {
-    let tags: Vec<String> = d
-        .get("tags")
-        .map(|a| {
-            a.value
-                .split([',', ';'])
-                .map(|t| t.trim().to_lowercase())
-                .filter(|t| !t.is_empty())
-                .collect()
-        })
-        .unwrap_or_default();
+    let tags: Vec<String> = d.list("tags").iter().map(|t| t.to_lowercase()).collect();
     let limit = option(
         d,
         "limit",
@@ -596,15 +587,7 @@ pub fn recent_section(
 
 /// The papers a `{{#bibliography}}` directive lists, newest first.
 fn bibliography_papers<'b>(d: &Directive<'_>, bib: &'b Bibliography) -> Vec<&'b Paper> {
-    let tags: Vec<String> = d
-        .get("tags")
-        .map(|a| {
-            a.value
-                .split(',')
-                .map(|t| t.trim().to_lowercase())
-                .collect()
-        })
-        .unwrap_or_default();
+    let tags: Vec<String> = d.list("tags").iter().map(|t| t.to_lowercase()).collect();
     bib.newest_first()
         .filter(|p| tags.is_empty() || p.keywords.iter().any(|k| tags.contains(k)))
         .collect()

@@ -6,14 +6,14 @@
 //! page with anchors and "Used in" backlinks ([`page`]). Chapters without terms stay
 //! byte-identical.
 
-use globset::{Glob, GlobSetBuilder};
+use globset::{Glob, GlobSet, GlobSetBuilder};
 use livingref_core::mdbook_preprocessor::book::Book;
 use livingref_core::order::{self, Expect};
 use livingref_core::pipeline::{self, Append, Edits};
 use livingref_core::span::LineIndex;
 use livingref_core::{Diagnostic, Lang, Location, Plugin, Run};
 use serde::Deserialize;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 pub mod glossary;
 pub mod inflect;
@@ -88,17 +88,7 @@ impl Plugin for Terms {
 
     fn run(&self, run: &mut Run<'_, Settings>, mut book: Book) -> Book {
         let glossary_path = PathBuf::from(&run.settings.glossary);
-        let Some(glossary_source) = book
-            .chapters()
-            .find(|c| c.source_path.as_deref() == Some(&glossary_path))
-            .map(|c| c.content.clone())
-        else {
-            let tried = run.display(&run.src_dir().join(&glossary_path));
-            run.diagnostics.push(
-                Diagnostic::error(format!("glossary chapter `{}` is not in the book", tried.display()))
-                    .at(Location::file("book.toml"))
-                    .help("create it and list it in SUMMARY.md, or point `glossary` in `[preprocessor.terms]` at it"),
-            );
+        let Some(glossary_source) = glossary_text(run, &book, &glossary_path) else {
             return book;
         };
         let glossary_file = run.display(&run.src_dir().join(&glossary_path));
@@ -110,42 +100,14 @@ impl Plugin for Terms {
             &mut run.diagnostics,
         );
         let matcher = matcher::Matcher::new(&glossary);
-        let mut excludes = GlobSetBuilder::new();
-        for pattern in &run.settings.exclude {
-            match Glob::new(pattern) {
-                Ok(glob) => {
-                    excludes.add(glob);
-                }
-                Err(err) => run.diagnostics.push(
-                    Diagnostic::error(format!("invalid glob `{pattern}` in `exclude`: {err}"))
-                        .at(Location::file("book.toml")),
-                ),
-            }
-        }
-        let excludes = excludes
-            .build()
-            .unwrap_or_else(|_| globset::GlobSet::empty());
+        let excludes = exclude_globs(&run.settings.exclude, &mut run.diagnostics);
         let target = link::Target {
             glossary: &glossary_path,
             html: run.ctx.renderer == "html",
             mode: run.settings.link,
             parse: run.markdown,
         };
-        let lang =
-            match run.settings.language.clone().as_deref() {
-                None => run.lang,
-                Some(tag) => Lang::from_tag(tag).unwrap_or_else(|| {
-                    let at = run.setting_at("language");
-                    run.diagnostics.push(
-                    Diagnostic::warning(format!(
-                        "`language = \"{tag}\"` has no glossary labels; the book's language is used"
-                    ))
-                    .at(at)
-                    .help(format!("supported languages: {}", Lang::SUPPORTED.join(", "))),
-                );
-                    run.lang
-                }),
-            };
+        let lang = page_language(run);
 
         // Pass 1: link every chapter (in parallel), remembering which terms each one uses.
         // Results come back in reading order, which the "Used in" lists follow.
@@ -182,30 +144,13 @@ impl Plugin for Terms {
         let uses: Vec<(PathBuf, String, link::Linked)> =
             linked_chapters.into_iter().flatten().collect();
 
-        // Pass 2: the glossary page, with backlinks.
-        let chapters: Vec<page::Chapter<'_>> = uses
-            .iter()
-            .map(|(path, name, l)| page::Chapter {
-                name,
-                path,
-                uses: &l.uses,
-                sections: &l.sections,
-            })
-            .collect();
-        let index = LineIndex::new(&glossary_source);
-        for entry in page::unused(&glossary, &chapters) {
-            let e = &glossary.entries[entry];
-            run.diagnostics.push(
-                Diagnostic::warning(format!("glossary term `{}` is used nowhere in the book", e.display))
-                    .at(Location::in_text(&glossary_file, &index, e.title.clone()))
-                    .help("use it in a chapter, add the spelling used there as an alias, or remove the entry"),
-            );
-        }
-        let glossary_page = page::render(
+        // Pass 2: the glossary page, with backlinks; unused terms are reported there.
+        let glossary_page = glossary_page(
+            run,
             &glossary_source,
+            &glossary_file,
             &glossary,
-            &glossary_path,
-            &chapters,
+            &uses,
             page::Style {
                 lang,
                 html: target.html,
@@ -219,6 +164,99 @@ impl Plugin for Terms {
         });
         book
     }
+}
+
+/// The glossary chapter's text as received; an error when the book does not list it.
+fn glossary_text(run: &mut Run<'_, Settings>, book: &Book, glossary: &Path) -> Option<String> {
+    let found = book
+        .chapters()
+        .find(|c| c.source_path.as_deref() == Some(glossary))
+        .map(|c| c.content.clone());
+    if found.is_none() {
+        let tried = run.display(&run.src_dir().join(glossary));
+        run.diagnostics.push(
+            Diagnostic::error(format!("glossary chapter `{}` is not in the book", tried.display()))
+                .at(Location::file("book.toml"))
+                .help("create it and list it in SUMMARY.md, or point `glossary` in `[preprocessor.terms]` at it"),
+        );
+    }
+    found
+}
+
+/// `exclude` compiled; a bad pattern is an error at book.toml and excludes nothing.
+fn exclude_globs(patterns: &[String], diagnostics: &mut livingref_core::Diagnostics) -> GlobSet {
+    let mut excludes = GlobSetBuilder::new();
+    for pattern in patterns {
+        match Glob::new(pattern) {
+            Ok(glob) => {
+                excludes.add(glob);
+            }
+            Err(err) => diagnostics.push(
+                Diagnostic::error(format!("invalid glob `{pattern}` in `exclude`: {err}"))
+                    .at(Location::file("book.toml")),
+            ),
+        }
+    }
+    excludes.build().unwrap_or_else(|_| GlobSet::empty())
+}
+
+/// The language of the glossary page's labels: `language` if set and supported, else the
+/// book's.
+fn page_language(run: &mut Run<'_, Settings>) -> Lang {
+    let Some(tag) = run.settings.language.clone() else {
+        return run.lang;
+    };
+    Lang::from_tag(&tag).unwrap_or_else(|| {
+        let at = run.setting_at("language");
+        run.diagnostics.push(
+            Diagnostic::warning(format!(
+                "`language = \"{tag}\"` has no glossary labels; the book's language is used"
+            ))
+            .at(at)
+            .help(format!(
+                "supported languages: {}",
+                Lang::SUPPORTED.join(", ")
+            )),
+        );
+        run.lang
+    })
+}
+
+/// The glossary page with its "Used in" backlinks, and a warning for each term no chapter
+/// uses.
+fn glossary_page(
+    run: &mut Run<'_, Settings>,
+    glossary_source: &str,
+    glossary_file: &std::path::Path,
+    glossary: &glossary::Glossary,
+    uses: &[(PathBuf, String, link::Linked)],
+    style: page::Style,
+) -> String {
+    let glossary_path = PathBuf::from(&run.settings.glossary);
+    let chapters: Vec<page::Chapter<'_>> = uses
+        .iter()
+        .map(|(path, name, l)| page::Chapter {
+            name,
+            path,
+            uses: &l.uses,
+            sections: &l.sections,
+        })
+        .collect();
+    let index = LineIndex::new(glossary_source);
+    for entry in page::unused(glossary, &chapters) {
+        let e = &glossary.entries[entry];
+        run.diagnostics.push(
+            Diagnostic::warning(format!(
+                "glossary term `{}` is used nowhere in the book",
+                e.display
+            ))
+            .at(Location::in_text(glossary_file, &index, e.title.clone()))
+            .help(
+                "use it in a chapter, add the spelling used there as an alias, or remove the entry",
+            ),
+        );
+    }
+    page::render(glossary_source, glossary, &glossary_path, &chapters, style)
 }
 
 /// The definitions that previews read, plus the preview assets.

@@ -31,6 +31,19 @@ impl<'t> Directive<'t> {
         self.args.iter().rev().find(|a| a.key == Some(key))
     }
 
+    /// The items of a list argument (`tags="a, b; c"`): split at `,` or `;`, trimmed, empty
+    /// items dropped. Every directive reads its lists this way.
+    pub fn list(&self, key: &str) -> Vec<String> {
+        self.get(key).map_or_else(Vec::new, |a| {
+            a.value
+                .split([',', ';'])
+                .map(str::trim)
+                .filter(|item| !item.is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
+    }
+
     pub fn positional(&self) -> impl Iterator<Item = &Arg<'t>> {
         self.args.iter().filter(|a| a.key.is_none())
     }
