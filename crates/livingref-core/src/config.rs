@@ -161,7 +161,7 @@ const MAX_COMPARED: usize = 500;
 /// [`nearest`] compares a word with every candidate; 8,000 unknown citation keys against
 /// 50,000 entries took a minute that way. This index buckets the candidates by first
 /// character and length, so a query compares only names that start alike and are no further
-/// apart in length than the distance allowed, at most [`MAX_COMPARED`] of them, and
+/// apart in length than the distance allowed, at most `MAX_COMPARED` of them, and
 /// remembers each answer.
 pub struct Suggestions<'a> {
     candidates: Vec<&'a str>,

@@ -97,7 +97,7 @@ pub fn page_root(page: &Path) -> String {
 
 /// The URL of chapter `page` (relative to `src`) from the book root: its `.md` path with `/`
 /// separators, as `.html` for the HTML renderer (other renderers keep Markdown paths), each
-/// segment percent-encoded (see [`PATH_SEGMENT`]).
+/// segment percent-encoded (see `PATH_SEGMENT`).
 pub fn page_url(page: &Path, html: bool) -> String {
     let path = page.to_string_lossy().replace('\\', "/");
     let path = match path.strip_suffix(".md") {
@@ -178,7 +178,7 @@ pub fn markdown_destination(url: &str) -> String {
 
 /// `id` as the fragment of a link (`#` not included). Letters outside ASCII stay as they are
 /// (`#введение`, as mdBook writes its own header links; browsers accept both forms), so only
-/// the ASCII characters of [`FRAGMENT`] are encoded, one by one: `percent_encoding` alone
+/// the ASCII characters of `FRAGMENT` are encoded, one by one: `percent_encoding` alone
 /// would encode every non-ASCII byte.
 pub fn fragment(id: &str) -> String {
     let mut out = String::with_capacity(id.len());

@@ -12,11 +12,11 @@
 //! | [`config`] | typed `[preprocessor.NAME]` settings; unknown keys and wrong types as diagnostics |
 //! | [`diag`] | [`Diagnostic`]s with `file:line:col`, rendered like rustc; `strict` |
 //! | [`span`] | byte offset → line/column |
-//! | [`stdio`] | mdBook's JSON in and the book out, batched so mdBook's side stays cheap |
+//! | `stdio` | mdBook's JSON in and the book out, batched so mdBook's side stays cheap |
 //! | [`markdown`] | prose regions, math, directives, and byte-preserving [`markdown::splice`] |
 //! | [`html`] | escaping and URL allow-listing for everything a plugin emits |
 //! | [`assets`] | the inline style and script blocks, with the shared preview widget |
-//! | [`i18n`] | the book's language |
+//! | `i18n` ([`Lang`]) | the book's language |
 
 pub mod assets;
 pub mod book_dir;
@@ -24,7 +24,7 @@ pub mod check;
 pub mod config;
 pub mod diag;
 pub mod html;
-pub mod i18n;
+mod i18n;
 pub mod input;
 pub mod markdown;
 pub mod order;
@@ -33,7 +33,7 @@ pub mod pipeline;
 pub mod protocol;
 pub mod sourcemap;
 pub mod span;
-pub mod stdio;
+mod stdio;
 
 pub use diag::{Diagnostic, Diagnostics, Location, Severity};
 pub use i18n::Lang;

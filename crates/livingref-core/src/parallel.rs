@@ -4,7 +4,7 @@
 //! book that per-chapter work (parsing Markdown, matching, splicing) is most of a run. mdBook
 //! runs preprocessors one after another, so a preprocessor has the cores to itself:
 //! [`chapters`] spreads the chapters over scoped threads in contiguous runs of about equal
-//! size, and [`slice`] does the same for any list (bibliography entries). Results come back in
+//! size, and [`slice()`] does the same for any list (bibliography entries). Results come back in
 //! input order whatever the thread count, so output and diagnostics stay byte-for-byte
 //! deterministic. Hand-written on `std::thread::scope` rather than taken from rayon: one
 //! contiguous run per core is all the scheduling this needs.

@@ -51,14 +51,14 @@ enum Source {
 }
 
 /// Standard output, buffered for writing a whole book.
-pub fn book_writer() -> impl Write {
+pub(crate) fn book_writer() -> impl Write {
     let stdout = io::stdout();
     grow_pipe_buffer(&stdout);
     io::BufWriter::with_capacity(CHUNK, stdout.lock())
 }
 
 /// Reads all of standard input as UTF-8.
-pub fn read_all() -> io::Result<String> {
+pub(crate) fn read_all() -> io::Result<String> {
     let stdin = io::stdin();
     let source = source(&stdin);
     let mut lock = stdin.lock();

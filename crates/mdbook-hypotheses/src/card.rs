@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use toml::de::{DeTable, DeValue};
 
 /// A calendar day (`last-reviewed`, history dates): the workspace's one date type.
-pub type Day = livingref_bib::Date;
+pub(crate) type Day = livingref_bib::Date;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -84,11 +84,11 @@ const FIELDS: &[&str] = &[
 ];
 const EVIDENCE_FIELDS: &[&str] = &["cite", "stance", "note"];
 const HISTORY_FIELDS: &[&str] = &["date", "status", "reason"];
-pub const KINDS: &[&str] = &["hypothesis", "definition", "topic"];
+pub(crate) const KINDS: &[&str] = &["hypothesis", "definition", "topic"];
 const STANCES: &[&str] = &["supports", "contests", "mentions"];
 
 /// Where a block is: the chapter text, the block's byte range and its body's.
-pub struct Source<'a> {
+pub(crate) struct Source<'a> {
     pub text: &'a str,
     /// Lines of `text`, built once per chapter: a chapter's cards all point into it.
     pub index: &'a LineIndex<'a>,
@@ -100,7 +100,11 @@ pub struct Source<'a> {
 }
 
 /// Reads one block. Every problem is pushed to `diags`; `None` if the card cannot be used.
-pub fn parse(src: &Source<'_>, statuses: &[String], diags: &mut Diagnostics) -> Option<Card> {
+pub(crate) fn parse(
+    src: &Source<'_>,
+    statuses: &[String],
+    diags: &mut Diagnostics,
+) -> Option<Card> {
     let index = src.index;
     let body = &src.text[src.body.clone()];
     let base = src.body.start;

@@ -6,7 +6,7 @@ use livingref_bib::Bibliography;
 use livingref_core::{Diagnostic, Diagnostics};
 use std::collections::HashMap;
 
-pub fn book(cards: &[Card], bibliography: Option<&Bibliography>, diags: &mut Diagnostics) {
+pub(crate) fn book(cards: &[Card], bibliography: Option<&Bibliography>, diags: &mut Diagnostics) {
     let mut first: HashMap<&str, &Card> = HashMap::new();
     for c in cards {
         match first.get(c.id.as_str()) {

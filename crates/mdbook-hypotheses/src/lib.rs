@@ -1,9 +1,9 @@
 //! `mdbook-hypotheses`: a field's open questions kept as data.
 //!
 //! One run: find every ```` ```hypothesis ```` block ([`livingref_core::markdown::fenced_blocks`]) and read it
-//! ([`card`]); check the book as a whole ([`check`]: unique ids, parents, cycles, citations
+//! (`card`); check the book as a whole (`check`: unique ids, parents, cycles, citations
 //! against the papers bibliography, status consistency); then replace each block with a card
-//! and each `{{#hypotheses …}}` with a summary table ([`render`]). `mdbook-hypotheses export`
+//! and each `{{#hypotheses …}}` with a summary table (`render`). `mdbook-hypotheses export`
 //! prints every card as JSON.
 
 use livingref_core::markdown::{Directive, Edit, ParseOptions, ScanOptions, Scanned, scan};
@@ -20,9 +20,9 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-pub mod card;
-pub mod check;
-pub mod render;
+mod card;
+mod check;
+mod render;
 
 use card::Card;
 

@@ -14,7 +14,7 @@ use livingref_core::{Lang, html};
 use std::fmt::Write as _;
 use std::path::Path;
 
-pub struct Labels {
+pub(crate) struct Labels {
     pub for_: &'static str,
     pub against: &'static str,
     pub mentioned: &'static str,
@@ -26,7 +26,7 @@ pub struct Labels {
     pub columns: [(&'static str, &'static str); 7],
 }
 
-pub fn labels(lang: Lang) -> Labels {
+pub(crate) fn labels(lang: Lang) -> Labels {
     match lang {
         Lang::En => Labels {
             for_: "For",
@@ -70,7 +70,7 @@ pub fn labels(lang: Lang) -> Labels {
 }
 
 /// A status's label: the four defaults are translated, custom ones shown as written.
-pub fn status_label(status: &str, lang: Lang) -> String {
+pub(crate) fn status_label(status: &str, lang: Lang) -> String {
     match (lang, status) {
         (Lang::En, s) => s.to_owned(),
         (Lang::Ru, "supported") => "подтверждена".into(),
@@ -94,14 +94,20 @@ fn badge(status: &str, lang: Lang, html_out: bool) -> String {
 
 /// The link from page `from` to page `to` as a Markdown link target (mdBook turns `.md`
 /// into `.html`), percent-encoded.
-pub fn relative(from: &Path, to: &Path) -> String {
+pub(crate) fn relative(from: &Path, to: &Path) -> String {
     html::chapter_href(from, to, false)
 }
 
 /// The card that replaces a block. `parent` is the parent's card, if any.
 /// `html_out`: the HTML renderer (a `<div>` card with its style); other renderers get the
 /// same card as plain Markdown.
-pub fn card(c: &Card, parent: Option<&Card>, lang: Lang, l: &Labels, html_out: bool) -> String {
+pub(crate) fn card(
+    c: &Card,
+    parent: Option<&Card>,
+    lang: Lang,
+    l: &Labels,
+    html_out: bool,
+) -> String {
     let mut out = if html_out {
         format!(
             "<div class='hypothesis' id='{}'>\n<div class='hypothesis-head'><span class='hypothesis-title'>{}</span> {}",
@@ -266,7 +272,7 @@ fn escape_link_text(text: &str) -> String {
 }
 
 /// A summary table over `cards` (already filtered and sorted) for a page at `here`.
-pub fn table(
+pub(crate) fn table(
     cards: &[&Card],
     columns: &[String],
     here: &Path,
@@ -344,7 +350,7 @@ fn cell(text: &str) -> String {
 }
 
 /// The cards' style, once per page that shows cards or tables (HTML only).
-pub const STYLE: &str = concat!(
+pub(crate) const STYLE: &str = concat!(
     "<style>\n",
     include_str!("../assets/hypotheses.css"),
     "</style>\n"

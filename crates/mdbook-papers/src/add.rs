@@ -22,12 +22,12 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Lines for `--help`.
-pub const HELP: &str = "    mdbook-papers add [FILE…] [--book DIR] [--into FILE] [--keywords \"a, b\"] [--update] [--dry-run]\n              \
+pub(crate) const HELP: &str = "    mdbook-papers add [FILE…] [--book DIR] [--into FILE] [--keywords \"a, b\"] [--update] [--dry-run]\n              \
 add BibTeX entries (from FILEs, or pasted on stdin) to the book's bibliography\n";
 
 /// The options of `add`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Options {
+pub(crate) struct Options {
     pub inputs: Vec<PathBuf>,
     pub book: PathBuf,
     pub into: Option<PathBuf>,
@@ -36,7 +36,7 @@ pub struct Options {
     pub dry_run: bool,
 }
 
-pub fn parse_options(args: &[&str]) -> Result<Options, String> {
+pub(crate) fn parse_options(args: &[&str]) -> Result<Options, String> {
     use lexopt::prelude::*;
     let mut options = Options {
         book: PathBuf::from("."),
@@ -77,7 +77,7 @@ pub fn parse_options(args: &[&str]) -> Result<Options, String> {
 
 /// Runs `add`: exit 0 when it went through (duplicates are warnings), 1 when the input has
 /// errors (nothing is written), 2 for bad arguments or unreadable files.
-pub fn command(args: &[&str]) -> ExitCode {
+pub(crate) fn command(args: &[&str]) -> ExitCode {
     let options = match parse_options(args) {
         Ok(options) => options,
         Err(message) => {
@@ -114,7 +114,7 @@ pub fn command(args: &[&str]) -> ExitCode {
 
 /// What `add` did (or, with `--dry-run`, would do).
 #[derive(Debug, Default)]
-pub struct Report {
+pub(crate) struct Report {
     /// One line per entry added, updated or skipped.
     pub done: Vec<String>,
     /// The new and updated entries, as written.
@@ -123,7 +123,7 @@ pub struct Report {
 
 /// The work of `add` on already-read input: `(name, text)` pairs. Errors are exit codes, with
 /// the reasons in `diags`.
-pub fn run(
+pub(crate) fn run(
     options: &Options,
     input: Vec<(PathBuf, String)>,
     diags: &mut Diagnostics,

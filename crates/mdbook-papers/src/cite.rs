@@ -6,7 +6,7 @@ use livingref_core::span::in_sorted;
 use std::ops::Range;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Item {
+pub(crate) struct Item {
     /// Text before the key (`see`), if any.
     pub prefix: String,
     pub key: String,
@@ -16,13 +16,13 @@ pub struct Item {
 
 /// One citation: where it is written and what it cites.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Citation {
+pub(crate) struct Citation {
     pub range: Range<usize>,
     pub items: Vec<Item>,
 }
 
 /// Every citation of a chapter, in order.
-pub fn find(text: &str, scanned: &Scanned<'_>) -> Vec<Citation> {
+pub(crate) fn find(text: &str, scanned: &Scanned<'_>) -> Vec<Citation> {
     let mut out: Vec<Citation> = scanned
         .directives
         .iter()

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 /// Why two entries are the same paper.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Same {
+pub(crate) enum Same {
     Key,
     Doi,
     Arxiv,
@@ -19,7 +19,7 @@ pub enum Same {
 }
 
 impl Same {
-    pub fn describe(self) -> &'static str {
+    pub(crate) fn describe(self) -> &'static str {
         match self {
             Same::Key => "the same key",
             Same::Doi => "the same DOI",
@@ -31,7 +31,7 @@ impl Same {
 
 /// The normalized identifiers of a paper.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Identity {
+pub(crate) struct Identity {
     pub key: String,
     pub doi: Option<String>,
     pub arxiv: Option<String>,
@@ -39,7 +39,7 @@ pub struct Identity {
 }
 
 impl Identity {
-    pub fn of(paper: &Paper) -> Identity {
+    pub(crate) fn of(paper: &Paper) -> Identity {
         Identity {
             key: paper.key.to_lowercase(),
             doi: paper
@@ -56,7 +56,7 @@ impl Identity {
 }
 
 /// `https://doi.org/10.1/X` and `doi:10.1/x` are both `10.1/x`: DOIs are case-insensitive.
-pub fn normalize_doi(doi: &str) -> String {
+pub(crate) fn normalize_doi(doi: &str) -> String {
     let doi = doi.trim();
     let lower = doi.to_lowercase();
     let start = lower.find("10.").unwrap_or(0);
@@ -65,7 +65,7 @@ pub fn normalize_doi(doi: &str) -> String {
 
 /// A title reduced to its ASCII letters and digits: braces, accents, punctuation, spacing and
 /// case differ between exports of one paper; the words do not.
-pub fn normalize_title(title: &str) -> String {
+pub(crate) fn normalize_title(title: &str) -> String {
     deunicode::deunicode(title)
         .chars()
         .filter(char::is_ascii_alphanumeric)
@@ -75,20 +75,20 @@ pub fn normalize_title(title: &str) -> String {
 
 /// Papers indexed by each identifier, to find the one a new entry duplicates.
 #[derive(Debug, Default)]
-pub struct Index {
+pub(crate) struct Index {
     by: HashMap<(Same, String), usize>,
 }
 
 impl Index {
     /// Remembers `identity` as paper number `n`; the first paper with an identifier keeps it.
-    pub fn insert(&mut self, identity: &Identity, n: usize) {
+    pub(crate) fn insert(&mut self, identity: &Identity, n: usize) {
         for (same, value) in parts(identity) {
             self.by.entry((same, value.to_owned())).or_insert(n);
         }
     }
 
     /// The first paper `identity` duplicates, and why (key, DOI, arXiv id, then title).
-    pub fn find(&self, identity: &Identity) -> Option<(usize, Same)> {
+    pub(crate) fn find(&self, identity: &Identity) -> Option<(usize, Same)> {
         parts(identity)
             .find_map(|(same, value)| self.by.get(&(same, value.to_owned())).map(|&n| (n, same)))
     }

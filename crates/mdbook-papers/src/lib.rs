@@ -1,10 +1,11 @@
 //! `mdbook-papers`: a BibTeX file that keeps a book current.
 //!
-//! One run: load the configured `.bib` files ([`bib`], one bad entry never costing the
-//! others) into [`paper::Paper`]s; then, per chapter ([`chapter`]), replace citations
-//! ([`cite`]) and `{{#recent-papers}}` / `{{#bibliography}}` directives with HTML ([`render`]),
-//! append recent papers to topic chapters and a references list to chapters that cite.
-//! "Recent" is measured from a pinned date ([`today`]).
+//! One run: load the configured `.bib` files with [`livingref_bib`] (one bad entry never
+//! costing the others) into [`Paper`](livingref_bib::Paper)s; then, per chapter through
+//! core's pipeline (`chapter`), replace citations (`cite`) and `{{#recent-papers}}` /
+//! `{{#bibliography}}` directives with HTML (`render`), append recent papers to topic chapters
+//! and a references list to chapters that cite. "Recent" is measured from a pinned date
+//! ([`livingref_bib::today`]).
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use livingref_core::check::Purpose;
@@ -16,12 +17,18 @@ use serde::Deserialize;
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 
-pub mod add;
+mod add;
+// Public only for the fuzz targets (livingref-fuzz); not an API.
+#[doc(hidden)]
 pub mod chapter;
-pub mod cite;
-pub mod identity;
-pub mod lint;
+mod cite;
+mod identity;
+mod lint;
+// Public only for the fuzz targets (livingref-fuzz); not an API.
+#[doc(hidden)]
 pub mod normalize;
+// Public only for the fuzz targets (livingref-fuzz); not an API.
+#[doc(hidden)]
 pub mod render;
 
 /// The `mdbook-papers` preprocessor.

@@ -11,7 +11,7 @@ use livingref_core::{Diagnostic, Diagnostics, Location};
 use std::collections::HashSet;
 
 /// Where an entry starts, for diagnostics.
-pub fn location(paper: &Paper) -> Location {
+pub(crate) fn location(paper: &Paper) -> Location {
     paper.at.clone().unwrap_or_else(|| {
         Location::at_line(
             paper.file.clone(),
@@ -24,7 +24,7 @@ pub fn location(paper: &Paper) -> Location {
 
 /// Entries that are the same paper as an earlier one by DOI, arXiv id or title (duplicate keys
 /// are reported while loading, where the second entry is dropped).
-pub fn duplicates(bib: &Bibliography, diags: &mut Diagnostics) {
+pub(crate) fn duplicates(bib: &Bibliography, diags: &mut Diagnostics) {
     let mut index = Index::default();
     for (n, paper) in bib.papers.iter().enumerate() {
         let identity = Identity::of(paper);
@@ -50,7 +50,7 @@ pub fn duplicates(bib: &Bibliography, diags: &mut Diagnostics) {
 
 /// `check`'s extra warnings: entries without a topic tag (they appear in no recent-papers
 /// section) and entries nothing in the book cites.
-pub fn maintainer(bib: &Bibliography, cited: &HashSet<String>, diags: &mut Diagnostics) {
+pub(crate) fn maintainer(bib: &Bibliography, cited: &HashSet<String>, diags: &mut Diagnostics) {
     for paper in &bib.papers {
         if paper.keywords.is_empty() {
             diags.push(
@@ -67,7 +67,7 @@ pub fn maintainer(bib: &Bibliography, cited: &HashSet<String>, diags: &mut Diagn
 }
 
 /// Entries no chapter and no hypothesis card cites.
-pub fn unused(bib: &Bibliography, cited: &HashSet<String>, diags: &mut Diagnostics) {
+pub(crate) fn unused(bib: &Bibliography, cited: &HashSet<String>, diags: &mut Diagnostics) {
     for paper in bib.papers.iter().filter(|p| !cited.contains(&p.key)) {
         diags.push(
             Diagnostic::warning(format!("`{}` is cited nowhere in the book", paper.key))

@@ -19,7 +19,7 @@ use rust_stemmers::{Algorithm, Stemmer};
 /// Folds a string for matching: Unicode lowercase and `ё` → `е`. A character whose lowercase
 /// has another UTF-8 length (`K` Kelvin sign, `İ`) is kept as is, so folded text has exactly
 /// the byte offsets of its source and matches map back without a table.
-pub fn fold_into(text: &str, out: &mut String) {
+pub(crate) fn fold_into(text: &str, out: &mut String) {
     out.clear();
     out.reserve(text.len());
     if text.is_ascii() {
@@ -58,7 +58,7 @@ pub fn fold_into(text: &str, out: &mut String) {
     }
 }
 
-pub fn fold(text: &str) -> String {
+pub(crate) fn fold(text: &str) -> String {
     let mut out = String::new();
     fold_into(text, &mut out);
     out
@@ -66,7 +66,7 @@ pub fn fold(text: &str) -> String {
 
 /// How one word of a term is recognised in text.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum WordRule {
+pub(crate) enum WordRule {
     /// Exactly this folded word (stemming off, or an inner English word).
     Exact(String),
     /// One of these folded forms (English nouns).
@@ -82,7 +82,7 @@ pub enum WordRule {
 impl WordRule {
     /// The longest prefix every accepted form starts with (folded): what the multi-pattern
     /// search looks for.
-    pub fn prefix(&self) -> String {
+    pub(crate) fn prefix(&self) -> String {
         match self {
             WordRule::Exact(w) | WordRule::Stem { stem: w, .. } => w.clone(),
             WordRule::Verbatim(w) => fold(w),
@@ -106,7 +106,7 @@ impl WordRule {
     }
 
     /// Whether `word` (as written; `folded` is its folded form) is accepted.
-    pub fn accepts(&self, word: &str, folded: &str, stemmer: &Stemmers) -> bool {
+    pub(crate) fn accepts(&self, word: &str, folded: &str, stemmer: &Stemmers) -> bool {
         match self {
             WordRule::Exact(w) => folded == w,
             WordRule::Forms(forms) => forms.iter().any(|f| f == folded),
@@ -151,7 +151,7 @@ const RUSSIAN_NOUN_ENDINGS: &[&str] = &[
 const ADJECTIVAL: &[&str] = &["ый", "ий", "ой", "ая", "яя", "ое", "ее", "ые", "ие"];
 
 /// The stemmers, built once per run.
-pub struct Stemmers {
+pub(crate) struct Stemmers {
     russian: Stemmer,
 }
 
@@ -171,7 +171,7 @@ pub struct MatchOptions {
 }
 
 /// The rules for each word of a term form (`words` as written in the glossary).
-pub fn rules_for(words: &[&str], opts: MatchOptions, stemmers: &Stemmers) -> Vec<WordRule> {
+pub(crate) fn rules_for(words: &[&str], opts: MatchOptions, stemmers: &Stemmers) -> Vec<WordRule> {
     let last = words.len().saturating_sub(1);
     words
         .iter()
@@ -307,7 +307,7 @@ const IRREGULAR_PLURALS: &[(&str, &str)] = &[
     ("ox", "oxen"),
 ];
 
-pub fn english_forms(word: &str) -> Vec<String> {
+pub(crate) fn english_forms(word: &str) -> Vec<String> {
     let mut plurals = Vec::new();
     let ends = |s: &str| word.ends_with(s);
     let stem = |n: usize| &word[..word.len() - n];

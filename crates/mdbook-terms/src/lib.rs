@@ -1,9 +1,9 @@
 //! `mdbook-terms`: a glossary defined once, linked everywhere.
 //!
 //! One run: read the glossary chapter ([`glossary`]), compile every term form into one
-//! multi-pattern matcher ([`matcher`], with inflection rules from [`inflect`]), link each
+//! multi-pattern matcher ([`matcher`], with inflection rules from `inflect`), link each
 //! chapter's prose by splicing `<a>` tags at byte offsets ([`link`]), then rewrite the glossary
-//! page with anchors and "Used in" backlinks ([`page`]). Chapters without terms stay
+//! page with anchors and "Used in" backlinks (`page`). Chapters without terms stay
 //! byte-identical.
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
@@ -15,11 +15,17 @@ use livingref_core::{Diagnostic, Lang, Location, Plugin, Run};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
+// Public only for the fuzz targets (livingref-fuzz); not an API.
+#[doc(hidden)]
 pub mod glossary;
-pub mod inflect;
+mod inflect;
+// Public only for the fuzz targets (livingref-fuzz); not an API.
+#[doc(hidden)]
 pub mod link;
+// Public only for the fuzz targets (livingref-fuzz); not an API.
+#[doc(hidden)]
 pub mod matcher;
-pub mod page;
+mod page;
 
 /// The preview script and style, inlined into each page that has glossary links (a few KB;
 /// no `book.toml` edits, no files to copy, nothing fetched from a CDN).

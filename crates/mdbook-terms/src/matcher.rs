@@ -5,7 +5,7 @@
 //! into one Aho-Corasick DFA. At each word start of the folded prose, an anchored walk of that
 //! DFA finds the longest pattern the word begins with, reading only a few bytes, in time linear
 //! in the text and independent of the number of terms. Each candidate is then
-//! checked word by word against the form's [`WordRule`]s, at word boundaries, on the original
+//! checked word by word against the form's `WordRule`s, at word boundaries, on the original
 //! text. Where candidates overlap, the leftmost wins, then the longest ("sparse autoencoder"
 //! before "autoencoder").
 //!

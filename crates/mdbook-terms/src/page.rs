@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 /// A chapter that uses terms, for backlinks.
-pub struct Chapter<'a> {
+pub(crate) struct Chapter<'a> {
     pub name: &'a str,
     /// Path relative to `src`.
     pub path: &'a Path,
@@ -42,7 +42,7 @@ fn uses_by_entry(entries: usize, chapters: &[Chapter<'_>]) -> Vec<Vec<(usize, Ve
 
 /// How the glossary page is written.
 #[derive(Debug, Clone, Copy)]
-pub struct Style {
+pub(crate) struct Style {
     pub lang: Lang,
     /// HTML output: anchors, a jump bar and `.html` links (other renderers get Markdown).
     pub html: bool,
@@ -53,7 +53,7 @@ pub struct Style {
 }
 
 /// The glossary chapter's new Markdown. `chapters` come in book order.
-pub fn render(
+pub(crate) fn render(
     source: &str,
     glossary: &Glossary,
     here: &Path,
@@ -276,7 +276,7 @@ fn label(lang: Lang, label: Label) -> &'static str {
 }
 
 /// Entries that no chapter uses, for the "used nowhere" warning.
-pub fn unused(glossary: &Glossary, chapters: &[Chapter<'_>]) -> Vec<usize> {
+pub(crate) fn unused(glossary: &Glossary, chapters: &[Chapter<'_>]) -> Vec<usize> {
     let mut used = vec![false; glossary.entries.len()];
     for u in chapters.iter().flat_map(|c| c.uses) {
         if let Some(flag) = used.get_mut(u.entry) {
