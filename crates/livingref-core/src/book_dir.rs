@@ -15,6 +15,7 @@
 
 use crate::diag::{Diagnostic, Location};
 use mdbook_driver::MDBook;
+use mdbook_driver::config::Config;
 use mdbook_preprocessor::book::Book;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 use std::path::Path;
@@ -32,24 +33,8 @@ const RENDERER: &str = "html";
 /// check leaves the book's folder as it found it.
 pub fn open_for(root: &Path, name: &str) -> Result<(PreprocessorContext, Book), Diagnostic> {
     let toml_path = root.join("book.toml");
-    if !toml_path.is_file() {
-        return Err(Diagnostic::error(format!(
-            "cannot read `{}`: there is no such file, so no book there",
-            toml_path.display()
-        ))
-        .help("run this in a book's folder (the one with book.toml), or pass `--book DIR`"));
-    }
-    let config = mdbook_driver::config::Config::from_disk(&toml_path)
-        .and_then(|mut config| {
-            config.update_from_env()?;
-            config.build.create_missing = false;
-            Ok(config)
-        })
-        .map_err(|err| {
-            Diagnostic::error(format!("book.toml is not a valid mdBook config: {err:#}"))
-                .at(Location::file(&toml_path))
-                .help("`mdbook build` reports the same problem; fix it there first")
-        })?;
+    let mut config = config(root)?;
+    config.build.create_missing = false;
     // Loading fails on SUMMARY.md or a chapter it lists; mdBook's message names which.
     let summary = root.join(&config.book.src).join("SUMMARY.md");
     let mut book = MDBook::load_with_config(root, config).map_err(|err| {
@@ -77,6 +62,29 @@ pub fn open_for(root: &Path, name: &str) -> Result<(PreprocessorContext, Book), 
         // such a build would show it, so it sees the book as mdBook loaded it.
         (None, Ok((_, ctx))) => Ok((ctx, book.book.clone())),
     }
+}
+
+/// The book's `book.toml` as mdBook reads it: parsed by mdBook, `MDBOOK_*` environment
+/// overrides applied. Subcommands that need only settings (`add`) read them here.
+pub fn config(root: &Path) -> Result<Config, Diagnostic> {
+    let toml_path = root.join("book.toml");
+    if !toml_path.is_file() {
+        return Err(Diagnostic::error(format!(
+            "cannot read `{}`: there is no such file, so no book there",
+            toml_path.display()
+        ))
+        .help("run this in a book's folder (the one with book.toml), or pass `--book DIR`"));
+    }
+    Config::from_disk(&toml_path)
+        .and_then(|mut config| {
+            config.update_from_env()?;
+            Ok(config)
+        })
+        .map_err(|err| {
+            Diagnostic::error(format!("book.toml is not a valid mdBook config: {err:#}"))
+                .at(Location::file(&toml_path))
+                .help("`mdbook build` reports the same problem; fix it there first")
+        })
 }
 
 /// Stands in for the plugin inside mdBook's run: keeps the book it is handed, then stops the

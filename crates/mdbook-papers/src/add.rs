@@ -328,30 +328,22 @@ struct Book {
 impl Book {
     fn read(root: &Path, into: Option<&Path>) -> Result<Book, Box<Diagnostic>> {
         let toml_path = root.join("book.toml");
-        let config = match std::fs::read_to_string(&toml_path) {
-            Ok(text) => text.parse::<toml::Table>().map_err(|err| {
-                Box::new(
-                    Diagnostic::error(format!("book.toml cannot be read: {err}"))
-                        .at(Location::file(&toml_path)),
-                )
-            })?,
-            Err(_) if into.is_some() => toml::Table::new(),
-            Err(err) => {
-                return Err(Box::new(
-                    Diagnostic::error(format!("cannot read `{}`: {err}", toml_path.display()))
-                        .help(
-                            "run this in the book's folder, or pass `--book DIR` or `--into FILE`",
-                        ),
-                ));
+        // Read as a build reads it; only `--into` works without a book.
+        let papers = match livingref_core::book_dir::config(root) {
+            Ok(config) => config
+                .get::<toml::Table>("preprocessor.papers")
+                .ok()
+                .flatten()
+                .unwrap_or_default(),
+            Err(_) if into.is_some() && !toml_path.exists() => toml::Table::new(),
+            Err(diagnostic) if toml_path.exists() => return Err(Box::new(diagnostic)),
+            Err(diagnostic) => {
+                return Err(Box::new(diagnostic.help(
+                    "run this in the book's folder, or pass `--book DIR` or `--into FILE`",
+                )));
             }
         };
-        let papers = config
-            .get("preprocessor")
-            .and_then(|p| p.get("papers"))
-            .cloned()
-            .unwrap_or_else(|| toml::Value::Table(toml::Table::new()));
-        let mut files: Vec<PathBuf> =
-            livingref_bib::files_of(papers.as_table().unwrap_or(&toml::Table::new()));
+        let mut files: Vec<PathBuf> = livingref_bib::files_of(&papers);
         let target = match into {
             // `--into` is relative to where the maintainer runs the command.
             Some(path) => std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()),
