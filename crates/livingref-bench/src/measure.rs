@@ -61,7 +61,7 @@ const fn one_thread(c: Case) -> Case {
 
 /// Scaling in book size at a fixed glossary (2, 20, 200 MB), in glossary size at a fixed book
 /// (100, 1,000, 10,000 terms), the papers plugin on a large bibliography, the hypotheses
-/// plugin with a thousand cards, and single-threaded runs for comparison.
+/// plugin with a thousand cards and with none, and single-threaded runs for comparison.
 const CASES: &[Case] = &[
     case(Plugin::Terms, "2 MB, 1,000 terms", book(2, 1_000, 0, 0)),
     case(Plugin::Terms, "20 MB, 100 terms", book(20, 100, 0, 0)),
@@ -93,6 +93,12 @@ const CASES: &[Case] = &[
         book(20, 0, 10_000, 0),
     )),
     case(Plugin::Hypotheses, "20 MB, 1,000 cards", book(20, 0, 0, 5)),
+    // A book that uses papers but no cards: hypotheses should cost what a pass-through does.
+    case(
+        Plugin::Hypotheses,
+        "20 MB, no cards, 10,000 entries",
+        book(20, 0, 10_000, 0),
+    ),
 ];
 
 /// The whole book through `mdbook build`: all three plugins against plain mdBook.

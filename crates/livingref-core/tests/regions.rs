@@ -79,6 +79,16 @@ fn raw_html_blocks_inline_html_and_comments() {
         ),
         "<div class=\"x\">\nSAE here\n</div>\n\n⟦A ⟧<kbd>SAE</kbd>⟦ b⟧<br>⟦c ⟧<!-- terms:off -->⟦ d⟧\n"
     );
+    // #19: text inside inline elements that are not links or code is prose, as in mdBook
+    // books' captions; inside `<a>`, `<code>`, `<var>` it is not, whatever wraps it.
+    assert_eq!(
+        marked(
+            "<span class=\"caption\">Листинг 13-10: Создание итератора</span>\n\n\
+             A <em>x <code>y</code> z</em> <a href=\"u\">in <span>link</span></a> <VAR>v</VAR> w\n"
+        ),
+        "<span class=\"caption\">⟦Листинг 13-10: Создание итератора⟧</span>\n\n\
+         ⟦A ⟧<em>⟦x ⟧<code>y</code>⟦ z⟧</em>⟦ ⟧<a href=\"u\">in <span>link</span></a>⟦ ⟧<VAR>v</VAR>⟦ w⟧\n"
+    );
     let scanned = scan(
         "a <!-- x --> b\n\n<!-- block -->\n",
         &ParseOptions::default(),

@@ -497,30 +497,36 @@ fn is_block_end(tag: &TagEnd) -> bool {
     )
 }
 
-/// +1 for an opening inline tag (`<span …>`), -1 for a closing one, 0 for comments, void and
-/// self-closing elements. Text between an opening and its closing tag is not prose: it may be
-/// an `<a>` already, or `<kbd>`, `<abbr>`, … where a link would be wrong.
+/// Inline elements whose text must never get a link: a link already, code and keyboard or
+/// sample text, variables, scripts and styles, form controls, embedded SVG and MathML.
+/// Every other inline element (`<span>`, `<em>`, `<strong>`, `<sup>`, `<abbr>`, …) holds
+/// prose, as Markdown emphasis does: mdBook books put captions in `<span class="caption">`.
+const PROTECTED_INLINE: &[&str] = &[
+    "a", "code", "pre", "kbd", "samp", "var", "script", "style", "textarea", "button", "select",
+    "option", "label", "svg", "math", "template", "title", "noscript", "iframe", "object",
+];
+
+/// +1 for an opening protected inline tag (`<a …>`, `<code>`, see [`PROTECTED_INLINE`]), -1
+/// for its closing tag, 0 for any other tag, comments, void and self-closing elements. Text
+/// between a protected opening tag and its closing tag is not prose.
 fn inline_tag_effect(html: &str) -> i32 {
-    const VOID: &[&str] = &[
-        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-        "track", "wbr",
-    ];
     let html = html.trim();
     if html.starts_with("<!") || html.starts_with("<?") || html.ends_with("/>") {
         return 0;
     }
-    if html.starts_with("</") {
-        return -1;
-    }
-    let name: String = html[1..]
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
-        .collect::<String>()
+    let (closing, rest) = match html.strip_prefix("</") {
+        Some(rest) => (true, rest),
+        None => (false, html.get(1..).unwrap_or_default()),
+    };
+    let name = rest
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+        .next()
+        .unwrap_or_default()
         .to_ascii_lowercase();
-    if name.is_empty() || VOID.contains(&name.as_str()) {
-        0
-    } else {
-        1
+    match (PROTECTED_INLINE.contains(&name.as_str()), closing) {
+        (false, _) => 0,
+        (true, true) => -1,
+        (true, false) => 1,
     }
 }
 
