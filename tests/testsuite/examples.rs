@@ -36,7 +36,7 @@ fn russian_example_links_inflected_forms() {
         ("polysemantic-neuron", "полисемантичным нейроном"),
         ("sae", "разреженный автоэнкодер"), // nominative
         ("induction-head", "индукционная головка"),
-        ("attention-head", "головки внимания"), // genitive singular
+        ("attention-head", "головок внимания"), // genitive plural, with the fleeting о
         ("residual-stream", "остаточный поток"),
         ("token", "токен"),
         ("activation-patching", "патчингом активаций"),

@@ -141,6 +141,12 @@ pub(crate) fn run(args: Vec<String>) -> Result<(), String> {
             .ok_or("--rounds takes a number")?,
         None => 5,
     };
+    // `--only terms`: that plugin's rows, printed and not written to BENCHMARKS.md, for
+    // checking one change quickly.
+    let only: Option<&str> = match args.iter().position(|a| a == "--only") {
+        Some(i) => Some(args.get(i + 1).ok_or("--only takes a plugin name")?),
+        None => None,
+    };
     let root = Path::new(env!("CARGO_MANIFEST_DIR"))
         .ancestors()
         .nth(2)
@@ -148,7 +154,10 @@ pub(crate) fn run(args: Vec<String>) -> Result<(), String> {
         .to_path_buf();
     let bins = build_binaries(&root)?;
     let mut rows = Vec::new();
-    for c in CASES {
+    for c in CASES
+        .iter()
+        .filter(|c| only.is_none_or(|name| c.plugin.name() == name))
+    {
         let spec = c.spec;
         let dir = root.join("target/bench").join(format!(
             "{}-{}mb-{}t-{}p-{}c-{}",
@@ -197,6 +206,9 @@ pub(crate) fn run(args: Vec<String>) -> Result<(), String> {
             row.plugin_run.peak_kb / 1024
         );
         rows.push(row);
+    }
+    if only.is_some() {
+        return Ok(());
     }
     let full = full_build(&root, &bins, rounds)?;
     crate::report::write(&root.join("BENCHMARKS.md"), rounds, &rows, &full)

@@ -186,6 +186,18 @@ fn read_entry(
             range: attrs.range.clone(),
         });
     }
+    // `forms="…"`: spellings the paradigms miss (a rare or irregular form), matched exactly
+    // and never shown on the glossary page.
+    for extra in &attrs.forms {
+        forms.push(Form {
+            text: extra.clone(),
+            opts: MatchOptions {
+                case_sensitive: attrs.case.unwrap_or(false),
+                stem: false,
+            },
+            range: attrs.range.clone(),
+        });
+    }
     let mut definition_html = String::new();
     // Previews copy this HTML into other pages: raw HTML in a definition is shown as text
     // there, so a glossary entry can never inject markup or handlers beyond its own page.
@@ -311,6 +323,8 @@ fn split_attributes(line: &str) -> (&str, Option<Result<&str, ()>>) {
 struct Attributes {
     id: Option<String>,
     aliases: Vec<String>,
+    /// Extra spellings matched exactly (`forms="…"`).
+    forms: Vec<String>,
     case: Option<bool>,
     stem: Option<bool>,
     link: bool,
@@ -322,6 +336,7 @@ impl Default for Attributes {
         Attributes {
             id: None,
             aliases: Vec::new(),
+            forms: Vec::new(),
             case: None,
             stem: None,
             link: true,
@@ -330,7 +345,7 @@ impl Default for Attributes {
     }
 }
 
-const ATTRIBUTE_KEYS: &[&str] = &["aliases", "case", "stem", "link"];
+const ATTRIBUTE_KEYS: &[&str] = &["aliases", "forms", "case", "stem", "link"];
 
 fn parse_attributes(
     body: &str,
@@ -421,13 +436,18 @@ fn parse_attributes(
             }
         };
         match key {
-            "aliases" => {
-                attrs.aliases = value
+            "aliases" | "forms" => {
+                let list = value
                     .split(';')
                     .map(str::trim)
                     .filter(|a| !a.is_empty())
                     .map(str::to_owned)
                     .collect();
+                if key == "aliases" {
+                    attrs.aliases = list;
+                } else {
+                    attrs.forms = list;
+                }
             }
             "case" => attrs.case = Some(flag("sensitive", "insensitive", diags)?),
             "stem" => attrs.stem = Some(flag("on", "off", diags)?),

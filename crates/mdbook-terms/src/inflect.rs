@@ -7,14 +7,13 @@
 //!   generated explicitly (`circuit` → `circuits`, `circuit's`; `study` → `studies`;
 //!   `hypothesis` → `hypotheses`; `matrix` → `matrices`), so `universe` can never match
 //!   `universal` or `university`, which a stemmer would conflate.
-//! * **Russian** nouns and adjectives take six cases in two numbers. A Snowball stem
-//!   (`rust-stemmers`) finds the base; a guard then accepts a written word only if it starts
-//!   with the glossary word's stem, the rest is a plausible case ending, and its own stem does
-//!   not run longer (`цепь` accepts `цепью`, `цепей`, but not `цепной` or `цепочка`).
+//! * **Russian** nouns and adjectives take six cases in two numbers. Their forms are generated
+//!   from the dictionary form by paradigm ([`crate::russian`]), each with the slots (case,
+//!   number, gender) it fills, and a multi-word term matches only when its words agree.
 //! * Abbreviations are never inflected beyond an English plural or possessive (`SAEs`,
 //!   `SAE's`), and are matched case-sensitively.
 
-use rust_stemmers::{Algorithm, Stemmer};
+use crate::russian::{self, Role, Slots};
 
 /// Folds a string for matching: Unicode lowercase and `ё` → `е`. A character whose lowercase
 /// has another UTF-8 length (`K` Kelvin sign, `İ`) is kept as is, so folded text has exactly
@@ -67,100 +66,87 @@ pub(crate) fn fold(text: &str) -> String {
 /// How one word of a term is recognised in text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum WordRule {
-    /// Exactly this folded word (stemming off, or an inner English word).
+    /// Exactly this folded word (stemming off, an inner English word, or a Russian word that
+    /// keeps its form, such as `жизни` in `время жизни`).
     Exact(String),
     /// One of these folded forms (English nouns).
     Forms(Vec<String>),
-    /// Russian: the folded stem plus a case ending (see the module docs). `noun`: the glossary
-    /// word is clearly a noun, so only noun endings are accepted (`нейрон` takes `нейронами`
-    /// but not the adjective `нейронная`, which Snowball stems the same).
-    Stem { stem: String, noun: bool },
+    /// One of these folded Russian forms, each with the slots it fills (see
+    /// [`crate::russian`]); the words of a term must share a slot.
+    Paradigm(Vec<russian::Form>),
     /// Case-sensitive: exactly this text, or with an English plural/possessive suffix.
     Verbatim(String),
 }
 
 impl WordRule {
-    /// The longest prefix every accepted form starts with (folded): what the multi-pattern
-    /// search looks for.
-    pub(crate) fn prefix(&self) -> String {
+    /// What the multi-pattern search looks for at a word start: strings one of which every
+    /// accepted form starts with (folded). For a Russian word, its forms themselves: their
+    /// common prefix can be one letter (`день`, `дня`).
+    pub(crate) fn patterns(&self) -> Vec<String> {
         match self {
-            WordRule::Exact(w) | WordRule::Stem { stem: w, .. } => w.clone(),
-            WordRule::Verbatim(w) => fold(w),
-            WordRule::Forms(forms) => {
-                let mut prefix = forms[0].as_str();
-                for f in &forms[1..] {
-                    let common = prefix
-                        .char_indices()
-                        .zip(f.chars())
-                        .take_while(|((_, a), b)| a == b)
-                        .count();
-                    let end = prefix
-                        .char_indices()
-                        .nth(common)
-                        .map_or(prefix.len(), |(i, _)| i);
-                    prefix = &prefix[..end];
+            WordRule::Exact(w) => vec![w.clone()],
+            WordRule::Verbatim(w) => vec![fold(w)],
+            WordRule::Forms(forms) => vec![common_prefix(forms.iter().map(String::as_str))],
+            WordRule::Paradigm(forms) => {
+                // Usually one pattern, the stem all forms share (`отрез` for `отрезок`,
+                // `отрезка`); a stem that changes near the start (`день`, `дня`) gives a few.
+                let common = common_prefix(forms.iter().map(|f| f.text.as_str()));
+                if common.chars().count() >= MIN_PATTERN_CHARS {
+                    return vec![common];
                 }
-                prefix.to_owned()
+                let mut patterns: Vec<String> = forms
+                    .iter()
+                    .map(|f| f.text.chars().take(MIN_PATTERN_CHARS).collect())
+                    .collect();
+                patterns.sort_unstable();
+                patterns.dedup();
+                patterns
             }
         }
     }
 
-    /// Whether `word` (as written; `folded` is its folded form) is accepted.
-    pub(crate) fn accepts(&self, word: &str, folded: &str, stemmer: &Stemmers) -> bool {
-        match self {
+    /// The slots `word` (as written; `folded` is its folded form) fills as a form of this
+    /// word: [`russian::ANY`] for a word that does not inflect, `None` if it is no form.
+    pub(crate) fn accepts(&self, word: &str, folded: &str) -> Option<Slots> {
+        let accepted = match self {
             WordRule::Exact(w) => folded == w,
             WordRule::Forms(forms) => forms.iter().any(|f| f == folded),
+            WordRule::Paradigm(forms) => {
+                return forms.iter().find(|f| f.text == folded).map(|f| f.slots);
+            }
             WordRule::Verbatim(w) => {
                 word == w
                     || word
                         .strip_prefix(w.as_str())
                         .is_some_and(|rest| matches!(rest, "s" | "'s" | "’s"))
             }
-            WordRule::Stem { stem, noun } => {
-                let Some(rest) = folded.strip_prefix(stem.as_str()) else {
-                    return false;
-                };
-                let ending_ok = if *noun {
-                    RUSSIAN_NOUN_ENDINGS.contains(&rest)
-                } else {
-                    rest.chars().count() <= 5
-                        && rest.chars().all(|c| RUSSIAN_ENDING_LETTERS.contains(c))
-                };
-                let own = stemmer.russian.stem(folded);
-                ending_ok && (own == stem.as_str() || stem.starts_with(own.as_ref()))
-            }
-        }
+        };
+        accepted.then_some(russian::ANY)
     }
 }
 
-/// Letters that Russian noun and adjective endings are made of (including the `н`/`нн` that
-/// Snowball strips with adjectival suffixes, as in `разреженного`).
-const RUSSIAN_ENDING_LETTERS: &str = "аяоеыиуюьймхвгнъ";
+/// How long a search pattern for a Russian word is at least (or the whole form): shorter
+/// ones make the search stop at too many words to check them.
+const MIN_PATTERN_CHARS: usize = 4;
 
-/// What can follow a Russian noun's Snowball stem in its six cases and two numbers (folded:
-/// `ё` is `е`). Snowball leaves a noun's stem short of the ending (`активац|ия`), so the
-/// `и`/`ь` forms are listed whole.
-const RUSSIAN_NOUN_ENDINGS: &[&str] = &[
-    "", "а", "я", "о", "е", "ы", "и", "у", "ю", "ь", "ой", "ей", "ою", "ею", "ом", "ем", "ам",
-    "ям", "ами", "ями", "ах", "ях", "ью", "ов", "ев", "ия", "ии", "ию", "ие", "ий", "ией", "ием",
-    "иям", "иями", "иях", "ья", "ьи", "ье", "ью", "ьев", "ьям", "ьями", "ьях", "ьей", "ьем",
-];
-
-/// Endings that mark a Russian dictionary form as an adjective or an adjectival noun (and
-/// also `-ие`/`-ий` nouns such as `обучение`, which keep the permissive rule).
-const ADJECTIVAL: &[&str] = &["ый", "ий", "ой", "ая", "яя", "ое", "ее", "ые", "ие"];
-
-/// The stemmers, built once per run.
-pub(crate) struct Stemmers {
-    russian: Stemmer,
-}
-
-impl Default for Stemmers {
-    fn default() -> Self {
-        Stemmers {
-            russian: Stemmer::create(Algorithm::Russian),
-        }
+/// The longest prefix all of `words` share.
+fn common_prefix<'w>(mut words: impl Iterator<Item = &'w str>) -> String {
+    let Some(mut prefix) = words.next() else {
+        return String::new();
+    };
+    for f in words {
+        let common = prefix
+            .char_indices()
+            .zip(f.chars())
+            .take_while(|((_, a), b)| a == b)
+            .count();
+        let end = prefix
+            .char_indices()
+            .nth(common)
+            .map_or(prefix.len(), |(i, _)| i);
+        prefix = &prefix[..end];
     }
+    prefix.to_owned()
 }
 
 /// Options a glossary entry sets on how its words match.
@@ -171,92 +157,43 @@ pub struct MatchOptions {
 }
 
 /// The rules for each word of a term form (`words` as written in the glossary).
-pub(crate) fn rules_for(words: &[&str], opts: MatchOptions, stemmers: &Stemmers) -> Vec<WordRule> {
+pub(crate) fn rules_for(words: &[&str], opts: MatchOptions) -> Vec<WordRule> {
+    let folded: Vec<String> = words.iter().map(|w| fold(w)).collect();
+    let folded: Vec<&str> = folded.iter().map(String::as_str).collect();
+    // Russian words inflect together: adjectives agree with the head noun, whose gender they
+    // show; words after the head keep their form.
+    let roles = russian::roles(&folded);
+    let gender = roles
+        .iter()
+        .position(|r| *r == Role::Adjective)
+        .and_then(|i| russian::adjective_gender(folded[i]));
     let last = words.len().saturating_sub(1);
     words
         .iter()
+        .zip(&folded)
+        .zip(&roles)
         .enumerate()
-        .map(|(i, word)| {
+        .map(|(i, ((word, folded), role))| {
             if opts.case_sensitive {
                 return WordRule::Verbatim((*word).to_owned());
             }
-            let folded = fold(word);
             if !opts.stem {
-                return WordRule::Exact(folded);
+                return WordRule::Exact((*folded).to_owned());
             }
-            if is_cyrillic(&folded) {
-                if let Some(forms) = russian_closed_class(&folded) {
-                    return WordRule::Forms(forms);
-                }
-                // Adjectives agree with their noun, so every Russian word inflects.
-                let stem = stemmers.russian.stem(&folded).into_owned();
-                let noun = !ADJECTIVAL.iter().any(|e| folded.ends_with(e));
-                // Snowball sometimes reads the end of a noun as a verb ending (`токен` → `ток`);
-                // a noun keeps every letter up to its final vowel in all its forms.
-                let kept = folded.trim_end_matches(|c| "аяоеыиуюьй".contains(c));
-                let stem = if noun && kept.len() > stem.len() && kept.starts_with(&stem) {
-                    kept.to_owned()
-                } else {
-                    stem
-                };
-                return if stem.is_empty() {
-                    WordRule::Exact(folded)
-                } else {
-                    WordRule::Stem { stem, noun }
+            if is_cyrillic(folded) {
+                return match role {
+                    Role::Adjective => WordRule::Paradigm(russian::adjective(folded)),
+                    Role::Noun => WordRule::Paradigm(russian::noun(folded, gender)),
+                    Role::Fixed => WordRule::Exact((*folded).to_owned()),
                 };
             }
             if i == last {
-                WordRule::Forms(english_forms(&folded))
+                WordRule::Forms(english_forms(folded))
             } else {
-                WordRule::Exact(folded)
+                WordRule::Exact((*folded).to_owned())
             }
         })
         .collect()
-}
-
-/// Every form of a Russian noun whose stem changes, which no stem-and-ending rule can
-/// match: the ten neuter nouns in `-мя` (`время` → `времени`, `времена`, `времён`), and
-/// `путь`, which declines as a third-declension noun but for its instrumental. Folded, so
-/// `ё` is `е`. Written out because the class is closed; a compound such as `время-жизни`
-/// is not one word here.
-fn russian_closed_class(word: &str) -> Option<Vec<String>> {
-    const MYA: &[&str] = &[
-        "время",
-        "имя",
-        "знамя",
-        "пламя",
-        "семя",
-        "племя",
-        "стремя",
-        "бремя",
-        "вымя",
-        "темя",
-    ];
-    if MYA.contains(&word) {
-        let stem = word.strip_suffix("мя")?;
-        // The genitive plural: `семян`, `стремян`; the rest `времен`, `имен`, `знамен`.
-        let genitive_plural = if matches!(word, "семя" | "стремя") {
-            "мян"
-        } else {
-            "мен"
-        };
-        let forms = [
-            "мя",
-            "мени",
-            "менем",
-            "мена",
-            genitive_plural,
-            "менам",
-            "менами",
-            "менах",
-        ];
-        return Some(forms.iter().map(|e| format!("{stem}{e}")).collect());
-    }
-    if word == "путь" {
-        let forms = ["путь", "пути", "путем", "путей", "путям", "путями", "путях"];
-        return Some(forms.iter().map(|f| (*f).to_owned()).collect());
-    }
-    None
 }
 
 fn is_cyrillic(word: &str) -> bool {
@@ -346,18 +283,22 @@ pub(crate) fn english_forms(word: &str) -> Vec<String> {
 mod tests {
     use super::*;
 
+    /// Whether the text words are a form of the term, as the matcher judges them: each word
+    /// accepted, and all of them sharing a slot.
     fn accepts(term: &[&str], text_words: &[&str]) -> bool {
-        let st = Stemmers::default();
         let opts = MatchOptions {
             case_sensitive: false,
             stem: true,
         };
-        let rules = rules_for(term, opts, &st);
+        let rules = rules_for(term, opts);
         rules.len() == text_words.len()
             && rules
                 .iter()
                 .zip(text_words)
-                .all(|(r, w)| r.accepts(w, &fold(w), &st))
+                .try_fold(russian::ANY, |shared, (r, w)| {
+                    Some(shared & r.accepts(w, &fold(w))?)
+                })
+                .is_some_and(|shared| shared != 0)
     }
 
     #[test]
@@ -425,14 +366,14 @@ mod tests {
             assert!(!accepts(&["цепь"], &[other]), "{other}");
         }
         assert!(!accepts(&["модель"], &["моделирование"]));
-        // A noun does not take the adjective made from it, though Snowball stems both alike.
+        // A noun does not take the adjective made from it.
         for adjective in ["нейронная", "нейронной", "нейронные"] {
             assert!(!accepts(&["нейрон"], &[adjective]), "{adjective}");
         }
         for noun in ["нейроны", "нейронов", "нейронами", "нейроне"] {
             assert!(accepts(&["нейрон"], &[noun]), "{noun}");
         }
-        // Snowball stems `токен` to `ток`, as if `-ен` were a verb ending.
+        // A stemmer read `токен` as `ток` with a verb ending; forms cannot.
         for noun in ["токен", "токена", "токенами", "токенов"] {
             assert!(accepts(&["токен"], &[noun]), "{noun}");
         }
@@ -443,19 +384,17 @@ mod tests {
 
     #[test]
     fn abbreviations_are_verbatim_with_english_plural() {
-        let st = Stemmers::default();
         let rules = rules_for(
             &["SAE"],
             MatchOptions {
                 case_sensitive: true,
                 stem: false,
             },
-            &st,
         );
-        assert!(rules[0].accepts("SAEs", "saes", &st));
-        assert!(rules[0].accepts("SAE's", "sae's", &st));
-        assert!(!rules[0].accepts("sae", "sae", &st));
-        assert!(!rules[0].accepts("SAEX", "saex", &st));
+        assert!(rules[0].accepts("SAEs", "saes").is_some());
+        assert!(rules[0].accepts("SAE's", "sae's").is_some());
+        assert!(rules[0].accepts("sae", "sae").is_none());
+        assert!(rules[0].accepts("SAEX", "saex").is_none());
     }
 
     #[test]
@@ -468,15 +407,10 @@ mod tests {
 
     #[test]
     fn prefix_is_common_to_all_forms() {
-        assert_eq!(WordRule::Forms(english_forms("study")).prefix(), "stud");
-        assert_eq!(
-            WordRule::Forms(english_forms("hypothesis")).prefix(),
-            "hypothes"
-        );
-        assert_eq!(
-            WordRule::Forms(english_forms("circuit")).prefix(),
-            "circuit"
-        );
+        let prefix = |w| WordRule::Forms(english_forms(w)).patterns();
+        assert_eq!(prefix("study"), ["stud"]);
+        assert_eq!(prefix("hypothesis"), ["hypothes"]);
+        assert_eq!(prefix("circuit"), ["circuit"]);
     }
 
     #[test]
@@ -500,13 +434,6 @@ mod tests {
 
     #[test]
     fn russian_nouns_whose_stem_changes() {
-        let stemmers = Stemmers::default();
-        let opts = MatchOptions {
-            case_sensitive: false,
-            stem: true,
-        };
-        let rule = |w: &str| rules_for(&[w], opts, &stemmers).remove(0);
-        let time = rule("время");
         for form in [
             "время",
             "времени",
@@ -516,10 +443,41 @@ mod tests {
             "временами",
             "временах",
         ] {
-            assert!(time.accepts(form, &fold(form), &stemmers), "{form}");
+            assert!(accepts(&["время"], &[form]), "{form}");
         }
-        assert!(!time.accepts("временный", "временный", &stemmers));
-        assert!(rule("семя").accepts("семян", "семян", &stemmers));
-        assert!(rule("путь").accepts("путем", &fold("путём"), &stemmers));
+        assert!(!accepts(&["время"], &["временный"]));
+        assert!(accepts(&["семя"], &["семян"]));
+        assert!(accepts(&["путь"], &["путём"]));
+        for (term, form) in [
+            ("отрезок", "отрезка"),
+            ("день", "дня"),
+            ("ошибка", "ошибок"),
+            ("узел", "узлов"),
+        ] {
+            assert!(accepts(&[term], &[form]), "{term} → {form}");
+        }
+    }
+
+    #[test]
+    fn multi_word_terms_agree() {
+        let term = ["разреженный", "автоэнкодер"];
+        for ok in [
+            ["разреженного", "автоэнкодера"],
+            ["разреженными", "автоэнкодерами"],
+            ["разреженный", "автоэнкодер"],
+        ] {
+            assert!(accepts(&term, &ok), "{ok:?}");
+        }
+        for wrong in [
+            ["разреженная", "автоэнкодера"],
+            ["разреженного", "автоэнкодер"],
+            ["разреженных", "автоэнкодеру"],
+        ] {
+            assert!(!accepts(&term, &wrong), "{wrong:?}");
+        }
+        assert!(accepts(&["время", "жизни"], &["времени", "жизни"]));
+        assert!(!accepts(&["время", "жизни"], &["времени", "жизнью"]));
+        assert!(accepts(&["языковая", "модель"], &["языковой", "модели"]));
+        assert!(!accepts(&["языковая", "модель"], &["языковой", "модель"]));
     }
 }

@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 #[doc(hidden)]
 pub mod glossary;
 mod inflect;
+mod russian;
 // Public only for the fuzz targets (livingref-fuzz); not an API.
 #[doc(hidden)]
 pub mod link;

@@ -16,7 +16,8 @@
 //! prefixes (`Matcher::by_pattern`) is the same set of candidates.
 
 use crate::glossary::Glossary;
-use crate::inflect::{Stemmers, WordRule, fold_into, rules_for};
+use crate::inflect::{WordRule, fold_into, rules_for};
+use crate::russian;
 use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::nfa::contiguous::NFA as DFA;
 use aho_corasick::{Anchored, MatchKind};
@@ -39,14 +40,12 @@ pub struct Matcher {
     /// For each pattern id, the forms whose prefix is that pattern or a prefix of it.
     by_pattern: Vec<Vec<usize>>,
     forms: Vec<CompiledForm>,
-    stemmers: Stemmers,
 }
 
 impl Matcher {
     /// Compiles every form of the glossary (`link=off` entries too: their uses still count
     /// for backlinks; the linker decides what becomes a link).
     pub fn new(glossary: &Glossary) -> Self {
-        let stemmers = Stemmers::default();
         let mut prefixes: Vec<String> = Vec::new();
         let mut by_pattern: Vec<Vec<usize>> = Vec::new();
         let mut index = std::collections::HashMap::new();
@@ -57,17 +56,18 @@ impl Matcher {
                 if words.is_empty() {
                     continue;
                 }
-                let rules = rules_for(&words, form.opts, &stemmers);
-                let prefix = rules[0].prefix();
-                if prefix.is_empty() {
-                    continue;
+                let rules = rules_for(&words, form.opts);
+                for prefix in rules[0].patterns() {
+                    if prefix.is_empty() {
+                        continue;
+                    }
+                    let slot = *index.entry(prefix.clone()).or_insert_with(|| {
+                        prefixes.push(prefix);
+                        by_pattern.push(Vec::new());
+                        by_pattern.len() - 1
+                    });
+                    by_pattern[slot].push(forms.len());
                 }
-                let slot = *index.entry(prefix.clone()).or_insert_with(|| {
-                    prefixes.push(prefix);
-                    by_pattern.push(Vec::new());
-                    by_pattern.len() - 1
-                });
-                by_pattern[slot].push(forms.len());
                 forms.push(CompiledForm {
                     entry: entry_id,
                     rules,
@@ -84,7 +84,14 @@ impl Matcher {
                     .chain([p.len()])
                     .filter_map(|end| index.get(&p[..end]))
                     .flat_map(|&slot: &usize| by_pattern[slot].iter().copied())
-                    .collect()
+                    .collect::<Vec<usize>>()
+            })
+            .map(|mut forms: Vec<usize>| {
+                // A form registered under two patterns that prefix each other (`дня`, `дням`)
+                // is checked once.
+                forms.sort_unstable();
+                forms.dedup();
+                forms
             })
             .collect();
         let automaton = (!prefixes.is_empty()).then(|| {
@@ -98,7 +105,6 @@ impl Matcher {
             automaton,
             by_pattern,
             forms,
-            stemmers,
         }
     }
 
@@ -146,7 +152,9 @@ impl Matcher {
         }
     }
 
-    /// End of the form starting at `start`, if every word is accepted.
+    /// End of the form starting at `start`, if every word is accepted and they agree (share a
+    /// grammatical slot). The last word may end at a hyphen: a term is linked as the first
+    /// part of a compound (`SAE-based`, `circuit-level`), never as a later one.
     fn check(
         &self,
         rules: &[WordRule],
@@ -155,12 +163,28 @@ impl Matcher {
         start: usize,
     ) -> Option<usize> {
         let mut pos = start;
+        let mut shared = russian::ANY;
         for (i, rule) in rules.iter().enumerate() {
             let end = word_end(folded, pos);
-            if end == pos || !rule.accepts(&original[pos..end], &folded[pos..end], &self.stemmers) {
+            if end == pos {
                 return None;
             }
-            if i + 1 == rules.len() {
+            let last = i + 1 == rules.len();
+            let (end, slots) = match rule.accepts(&original[pos..end], &folded[pos..end]) {
+                Some(slots) => (end, slots),
+                None if last => hyphen_parts(folded, pos, end).find_map(|part| {
+                    Some((
+                        part,
+                        rule.accepts(&original[pos..part], &folded[pos..part])?,
+                    ))
+                })?,
+                None => return None,
+            };
+            shared &= slots;
+            if shared == 0 {
+                return None;
+            }
+            if last {
                 return Some(end);
             }
             // Words of a term are separated by white space (a line break included).
@@ -174,6 +198,15 @@ impl Matcher {
         }
         None
     }
+}
+
+/// The ends of the leading parts of the hyphenated word `text[from..end]`, longest first:
+/// `sae-based-x` gives the ends of `sae-based` and `sae`.
+fn hyphen_parts(text: &str, from: usize, end: usize) -> impl Iterator<Item = usize> + '_ {
+    text[from..end]
+        .rmatch_indices('-')
+        .map(move |(i, _)| from + i)
+        .filter(move |&at| at > from)
 }
 
 /// The longest pattern that `text` starts with: an anchored walk of the automaton that stops
@@ -354,6 +387,23 @@ mod tests {
         assert!(hits(GLOSSARY, "pre-attention heads").is_empty());
     }
 
+    /// #19: a term is linked as the first part of a hyphenated compound, never a later one.
+    #[test]
+    fn a_term_may_start_a_compound() {
+        assert_eq!(
+            hits(
+                GLOSSARY,
+                "SAE-based and superposition-level, attention head-wise"
+            ),
+            [
+                ("SAE".into(), "sae".into()),
+                ("superposition".into(), "superposition".into()),
+                ("attention head".into(), "attention-head".into())
+            ]
+        );
+        assert!(hits(GLOSSARY, "non-SAE anti-superposition").is_empty());
+    }
+
     /// The straightforward search the matcher replaced: every form tried at every word start.
     fn reference(m: &Matcher, text: &str) -> Vec<Hit> {
         let mut folded = String::new();
@@ -364,8 +414,10 @@ mod tests {
                 continue;
             }
             for form in &m.forms {
-                if form.rules[0].prefix().is_empty()
-                    || !folded[start..].starts_with(&form.rules[0].prefix())
+                if !form.rules[0]
+                    .patterns()
+                    .iter()
+                    .any(|p| !p.is_empty() && folded[start..].starts_with(p.as_str()))
                 {
                     continue;
                 }
