@@ -549,3 +549,74 @@ fn an_empty_recent_section_warns_for_other_renderers_too() {
         );
     }
 }
+
+/// #20: pandoc's citation forms as pandoc renders them, through a real build: narrative
+/// `@key`, `[-@key]`, locators in both syntaxes, e-mail addresses left alone, and two papers
+/// by the same authors in one year told apart as `2022a` / `2022b` everywhere.
+#[test]
+fn pandoc_citation_forms_and_year_letters() {
+    use crate::judge::{pages, select};
+    let dir = copy_fixture("papers");
+    let root = dir.path();
+    std::fs::write(
+        root.join("twins.bib"),
+        "@article{smithB, title = {Beta results}, author = {Smith, Ann and Jones, Bo}, year = 2022}\n\
+         @article{smithA, title = {Alpha results}, author = {Smith, Ann and Jones, Bo}, year = 2022}\n",
+    )
+    .unwrap();
+    rewrite(
+        &root.join("book.toml"),
+        "bibliography = [\"refs.bib\", \"more.bib\"]",
+        "bibliography = [\"refs.bib\", \"more.bib\", \"twins.bib\"]",
+    );
+    std::fs::write(
+        root.join("src/intro.md"),
+        "# Citations\n\nAs @smithB argues, and @smithA [p. 3] too. Smith says so [-@smithA]. \
+         Both [@smithA; @smithB]. With a locator {{#cite smithB, p. 7}} and {{#cite smithA pp=2-4}}.\n\n\
+         Write to smithA@example.org or @nobody.\n",
+    )
+    .unwrap();
+    load(root, Mode::Binaries).build().unwrap();
+    let pages = pages(&root.join("book"));
+    let doc = &pages
+        .iter()
+        .find(|(p, _)| p.ends_with("intro.html"))
+        .unwrap()
+        .1;
+    let cites: Vec<String> = select(doc, "main p a.cite")
+        .iter()
+        .map(|a| a.text().collect::<String>())
+        .collect();
+    assert_eq!(
+        cites,
+        [
+            "Smith & Jones (2022b)",
+            "Smith & Jones (2022a, p. 3)",
+            "2022a",
+            "Smith & Jones, 2022a",
+            "Smith & Jones, 2022b",
+            "Smith & Jones, 2022b",
+            "Smith & Jones, 2022a",
+        ]
+    );
+    let para: String = select(doc, "main p")
+        .iter()
+        .map(|p| p.text().collect::<String>())
+        .collect();
+    assert!(para.contains("Smith says so (2022a)."), "{para}");
+    assert!(para.contains("(Smith & Jones, 2022b, p. 7)"), "{para}");
+    assert!(para.contains("(Smith & Jones, 2022a, pp. 2-4)"), "{para}");
+    assert!(
+        para.contains("Write to smithA@example.org or @nobody."),
+        "{para}"
+    );
+    // The references under the chapter carry the same letters.
+    let refs: Vec<String> = select(doc, "li.paper .paper-date")
+        .iter()
+        .map(|d| d.text().collect::<String>())
+        .collect();
+    assert!(
+        refs.contains(&"(2022a)".to_owned()) && refs.contains(&"(2022b)".to_owned()),
+        "{refs:?}"
+    );
+}

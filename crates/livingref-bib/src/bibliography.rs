@@ -33,6 +33,32 @@ impl Bibliography {
         self.papers.iter().map(|p| p.key.as_str())
     }
 
+    /// Letters the years of papers that a citation would otherwise not tell apart: same
+    /// `who` (the names a citation shows) and same year become `2022a`, `2022b`, … in the
+    /// order of their titles (then keys), so the letters stay put across builds and do not
+    /// depend on which chapter cites first.
+    pub fn disambiguate_years(&mut self, who: impl Fn(&Paper) -> String) {
+        let mut groups: HashMap<(String, i32), Vec<usize>> = HashMap::new();
+        for (i, paper) in self.papers.iter().enumerate() {
+            if let Some(year) = paper.year() {
+                groups.entry((who(paper), year)).or_default().push(i);
+            }
+        }
+        for mut same in groups.into_values().filter(|g| g.len() > 1) {
+            same.sort_by_cached_key(|&i| {
+                (
+                    self.papers[i].title.to_lowercase(),
+                    self.papers[i].key.clone(),
+                )
+            });
+            for (n, i) in same.into_iter().enumerate() {
+                // Past `z`, letters repeat; 26 papers of one author in one year is beyond any
+                // bibliography this serves.
+                self.papers[i].year_suffix = char::from_u32(u32::from(b'a') + (n % 26) as u32);
+            }
+        }
+    }
+
     /// Papers from newest to oldest.
     pub fn newest_first(&self) -> impl Iterator<Item = &Paper> {
         self.newest.iter().map(|&i| &self.papers[i])

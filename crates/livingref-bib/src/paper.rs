@@ -58,6 +58,9 @@ pub struct Paper {
     pub at: Option<livingref_core::Location>,
     /// Byte range of the entry in its file (after a byte-order mark, if any).
     pub span: std::ops::Range<usize>,
+    /// The letter after the year that tells this paper from another by the same authors in
+    /// the same year (`2022a`, `2022b`); set by [`crate::Bibliography::disambiguate_years`].
+    pub year_suffix: Option<char>,
 }
 
 impl Paper {
@@ -167,6 +170,7 @@ impl Paper {
             line,
             at: None,
             span: 0..0,
+            year_suffix: None,
         }
     }
 

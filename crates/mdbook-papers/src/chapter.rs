@@ -343,7 +343,8 @@ fn citations<'b>(
     // Each cited key's number (1-based), so a chapter citing hundreds of papers needs no scan
     // of `order` per citation.
     let mut numbers: HashMap<&str, usize> = HashMap::new();
-    for citation in &cite::find(content, scanned) {
+    let known = |key: &str| cx.bib.get(key).is_some();
+    for citation in &cite::find(content, scanned, &known) {
         for item in &citation.items {
             match cx.bib.get(&item.key) {
                 Some(paper) => {
@@ -678,14 +679,34 @@ fn render_citation(
                     html::text(&item.key)
                 );
             };
-            let label = if numeric {
+            let number = || {
                 numbers
                     .get(paper.key.as_str())
                     .copied()
                     .unwrap_or(1)
                     .to_string()
+            };
+            let (who, year) = (
+                render::cite_who(paper, &cx.strings),
+                render::cite_year(paper, &cx.strings),
+            );
+            let locator = if item.locator.is_empty() {
+                String::new()
             } else {
-                render::short_citation(paper, &cx.strings)
+                format!(", {}", item.locator)
+            };
+            // A narrative citation is the whole link (`Doe (2020)`); its locator is inside.
+            let label = match (citation.narrative, numeric) {
+                (true, true) => format!("{who} [{}{locator}]", number()),
+                (true, false) => format!("{who} ({year}{locator})"),
+                (false, true) => number(),
+                (false, false) if item.suppress_author => year,
+                (false, false) => format!("{who}, {year}"),
+            };
+            let locator = if citation.narrative {
+                String::new()
+            } else {
+                locator
             };
             let mut out = String::new();
             if !item.prefix.is_empty() {
@@ -714,12 +735,13 @@ fn render_citation(
             } else {
                 out.push_str(&html::text(&label));
             }
-            if !item.locator.is_empty() {
-                let _ = write!(out, ", {}", html::text(&item.locator));
-            }
+            out.push_str(&html::text(&locator));
             out
         })
         .collect();
+    if citation.narrative {
+        return parts.concat();
+    }
     // Brackets and parentheses as references: a literal `[1]` pairs with what the author
     // wrote next (`{{#cite k}}(Fig. 2)` became a link, `{{#cite k}}: https://…` at the start
     // of a line a link reference definition that vanished).

@@ -123,12 +123,16 @@ impl Plugin for Papers {
         };
         let root = run.ctx.root.clone();
         let shown = |p: &std::path::Path| livingref_core::diag::display_path(&root, p);
-        let bibliography = livingref_bib::load(
+        let mut bibliography = livingref_bib::load(
             &run.settings.bibliography,
             &root,
             shown,
             &mut run.diagnostics,
         );
+        if run.settings.citation_style == CitationStyle::AuthorYear {
+            let strings = render::strings(run.lang);
+            bibliography.disambiguate_years(|p| render::cite_who(p, &strings));
+        }
         lint::duplicates(&bibliography, &mut run.diagnostics);
         let checking = run.purpose == Purpose::Check;
         if checking {

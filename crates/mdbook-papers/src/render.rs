@@ -78,6 +78,12 @@ pub fn authors(paper: &Paper, s: &Strings) -> String {
 
 /// "Elhage et al., 2022": what an author-year citation shows.
 pub fn short_citation(paper: &Paper, s: &Strings) -> String {
+    format!("{}, {}", cite_who(paper, s), cite_year(paper, s))
+}
+
+/// Who a citation names: one family name, two joined by `&`, or the first and "et al."; the
+/// title's start for a paper without authors.
+pub(crate) fn cite_who(paper: &Paper, s: &Strings) -> String {
     let family = |i: usize| {
         paper.authors.get(i).map(|a| {
             if a.family.is_empty() {
@@ -87,7 +93,7 @@ pub fn short_citation(paper: &Paper, s: &Strings) -> String {
             }
         })
     };
-    let who = match (paper.authors.len(), paper.more_authors) {
+    match (paper.authors.len(), paper.more_authors) {
         (0, _) => paper.title.chars().take(40).collect(),
         (1, false) => family(0).unwrap_or_default(),
         (2, false) => format!(
@@ -96,18 +102,26 @@ pub fn short_citation(paper: &Paper, s: &Strings) -> String {
             family(1).unwrap_or_default()
         ),
         _ => format!("{} {}", family(0).unwrap_or_default(), s.et_al),
-    };
-    let year = paper
-        .year()
-        .map_or_else(|| s.undated.to_owned(), |y| y.to_string());
-    format!("{who}, {year}")
+    }
+}
+
+/// The year a citation shows, with the letter that tells apart two papers of the same
+/// authors and year (`2022a`), or "n.d.".
+pub(crate) fn cite_year(paper: &Paper, s: &Strings) -> String {
+    paper.year().map_or_else(
+        || s.undated.to_owned(),
+        |y| match paper.year_suffix {
+            Some(letter) => format!("{y}{letter}"),
+            None => y.to_string(),
+        },
+    )
 }
 
 /// The full reference as plain text (for `title=` previews).
 pub fn plain_reference(paper: &Paper, s: &Strings) -> String {
     let mut out = authors(paper, s);
-    if let Some(y) = paper.year() {
-        let _ = write!(out, " ({y})");
+    if paper.year().is_some() {
+        let _ = write!(out, " ({})", cite_year(paper, s));
     }
     let _ = write!(out, ". {}.", paper.title);
     if let Some(v) = &paper.venue {
@@ -142,6 +156,8 @@ pub fn markdown_item(paper: &Paper, s: &Strings, forthcoming: bool) -> String {
         let _ = write!(out, "{} ", html::text(&who));
     }
     let date = match paper.date {
+        // `2022a`: the letter that tells it from the same authors' other paper that year.
+        Some(_) if paper.year_suffix.is_some() => cite_year(paper, s),
         Some(d) if d.month > 0 => format!("{}-{:02}", d.year, d.month),
         Some(d) => d.year.to_string(),
         None => s.undated.to_owned(),
@@ -205,6 +221,8 @@ pub fn list_item(
         );
     }
     let date = match paper.date {
+        // `2022a`: the letter that tells it from the same authors' other paper that year.
+        Some(_) if paper.year_suffix.is_some() => cite_year(paper, s),
         Some(d) if d.month > 0 => format!("{}-{:02}", d.year, d.month),
         Some(d) => d.year.to_string(),
         None => s.undated.to_owned(),
@@ -358,6 +376,7 @@ mod tests {
             line: 1,
             at: None,
             span: 0..0,
+            year_suffix: None,
         }
     }
 
