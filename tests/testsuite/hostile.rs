@@ -181,7 +181,7 @@ fn every_hostile_input_gets_its_diagnostic_and_exit_code() {
                 )
             },
             0,
-            "mac: ",
+            "macro `nosuchmacro` is not defined; it is shown as `nosuchmacro` in 1 entry",
         ),
         (
             "`@string` macros that expand into each other",

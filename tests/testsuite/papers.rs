@@ -38,7 +38,7 @@ fn one_bad_entry_costs_only_itself() {
         "{all:#?}"
     );
     assert!(
-        all.contains(&"warning: unknownmacro2024: unknown abbreviation \"nosuchjournal\"; the entry is skipped @ refs.bib:48:13".to_owned()),
+        all.contains(&"warning: `@string` macro `nosuchjournal` is not defined; it is shown as `nosuchjournal` in 1 entry @ refs.bib:48:13".to_owned()),
         "{all:#?}"
     );
     let duplicate = diags

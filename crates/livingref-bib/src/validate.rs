@@ -14,7 +14,7 @@ use crate::syntax::{entry_key, hides_entries, split};
 use livingref_core::span::LineIndex;
 use livingref_core::{Diagnostic, Diagnostics, Location};
 use std::cell::OnceCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::PathBuf;
 
@@ -122,6 +122,9 @@ pub(crate) fn check(
     if !problems.thorough() && unresolvable_macro(&strings).is_some() {
         return None;
     }
+    if problems.thorough() {
+        define_missing_macros(&mut problems, &mut strings, &entries);
+    }
     let (good, graph) = usable_entries(&mut problems, &strings, entries)?;
     let good = resolvable(&mut problems, good, &graph)?;
     let independent = graph.iter().all(|(_, links)| links.is_empty());
@@ -130,6 +133,77 @@ pub(crate) fn check(
         good,
         independent,
     })
+}
+
+/// Macros that entries use and no `@string` defines, each defined as its own name and
+/// reported once, with how many entries use it and where first. BibTeX and biber keep such
+/// entries and warn; dropping them lost 1,118 of 1,367 entries of a real bibliography whose
+/// macros live in a companion file (`abbrev.bib`) that was not listed.
+fn define_missing_macros(problems: &mut Problems<'_, '_>, strings: &mut String, entries: &[Good]) {
+    // BibTeX's predefined month macros, which biblatex knows too.
+    const MONTHS: &[&str] = &[
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    let defined: HashSet<String> = biblatex::RawBibliography::parse(strings)
+        .map(|raw| {
+            raw.abbreviations
+                .iter()
+                .map(|p| p.key.v.to_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    // name → (entries using it, file and byte range of the first use)
+    let mut missing: Vec<(String, usize, usize, Range<usize>)> = Vec::new();
+    for entry in entries {
+        let source = &problems.texts[entry.file].1[entry.range.clone()];
+        if !source.contains('=') {
+            continue;
+        }
+        let Ok(raw) = biblatex::RawBibliography::parse(source) else {
+            continue;
+        };
+        let mut seen_here: HashSet<&str> = HashSet::new();
+        for chunk in raw
+            .entries
+            .iter()
+            .flat_map(|e| &e.v.fields)
+            .flat_map(|pair| &pair.value.v)
+        {
+            let biblatex::RawChunk::Abbreviation(name) = chunk.v else {
+                continue;
+            };
+            if defined.contains(name)
+                || MONTHS.contains(&name.to_ascii_lowercase().as_str())
+                || !seen_here.insert(name)
+            {
+                continue;
+            }
+            let at = entry.range.start + chunk.span.start..entry.range.start + chunk.span.end;
+            match missing.iter_mut().find(|m| m.0 == name) {
+                Some(m) => m.1 += 1,
+                None => missing.push((name.to_owned(), 1, entry.file, at)),
+            }
+        }
+    }
+    for (name, uses, file, at) in missing {
+        let entries = if uses == 1 {
+            "1 entry".to_owned()
+        } else {
+            format!("{uses} entries")
+        };
+        let _ = problems.report(|p| {
+            Diagnostic::warning(format!(
+                "`@string` macro `{name}` is not defined; it is shown as `{name}` in {entries}"
+            ))
+            .at(p.at(file, at))
+            .help(format!(
+                "list the .bib file that defines it (often `abbrev.bib`) before this one in \
+                 `bibliography`, or define it: `@string{{{name} = \"…\"}}`"
+            ))
+        });
+        // Shown as its name, as BibTeX shows an undefined macro's name.
+        strings.push_str(&format!("@string{{{name} = {{{name}}}}}\n"));
+    }
 }
 
 /// Whether the `@string` block at `range` of `file` can join the macros `strings`: `None`
