@@ -153,6 +153,68 @@ mod tests {
     use super::*;
     use crate::links::{MAX_CHAIN, links};
 
+    /// #20: every TeX command a bibliography uses for a letter, an accent, a quote or a
+    /// symbol, as the title a page shows.
+    #[test]
+    fn tex_renders_as_unicode() {
+        let cases: &[(&str, &str)] = &[
+            (r#"Garc{\'\i}a"#, "García"),
+            (r#"Garc\'{\i}a"#, "García"),
+            (r#"Na{\"\i}ve"#, "Naïve"),
+            (r#"{\^\j}"#, "ĵ"),
+            (r#"\i\j"#, "ıȷ"),
+            (r#"\o{}ster, {\o}ster, \O{}rsted"#, "øster, øster, Ørsted"),
+            (r#"\l{}ódź \L{}ukasz"#, "łódź Łukasz"),
+            (r#"{\aa}ngstr{\"o}m \AA{}"#, "ångström Å"),
+            (
+                r#"\ae{} \AE{} \oe{}uvre \OE{} Stra{\ss}e"#,
+                "æ Æ œuvre Œ Straße",
+            ),
+            (
+                r#"\'e \'{e} \`a \^o \~n \=a \.z \u{g} \v{s} \H{o} \c{c} \k{a} \r{u} \d{s}"#,
+                "é é à ô ñ ā ż ğ š ő ç ą ů ṣ",
+            ),
+            (r#"\"{o} \"o G{\"o}del"#, "ö ö Gödel"),
+            (r#"\t{oo}"#, "o\u{361}o"),
+            (r#"``quoted'' and `single'"#, "“quoted” and ‘single’"),
+            (r#"A \& B, 5\%, \$3, \#1, \_x"#, "A & B, 5%, $3, #1, _x"),
+            (r#"en--dash, em---dash"#, "en–dash, em—dash"),
+            (r#"a~b"#, "a\u{a0}b"),
+            (r#"\textit{it} \emph{em} \textbf{bf}"#, "it em bf"),
+            (r#"Law of $x^2$"#, "Law of $x^2$"),
+        ];
+        let mut wrong = Vec::new();
+        for (tex, want) in cases {
+            let mut diags = Diagnostics::new();
+            let bib = parse(
+                vec![(
+                    PathBuf::from("a.bib"),
+                    format!("@misc{{k, title = {{{tex}}}}}"),
+                )],
+                &mut diags,
+            );
+            let got = bib
+                .papers
+                .first()
+                .map(|p| p.title.as_str())
+                .unwrap_or("(lost)");
+            if got != *want {
+                wrong.push(format!("{tex} → {got:?}, want {want:?}"));
+            }
+        }
+        assert!(wrong.is_empty(), "{wrong:#?}");
+        // What the copy button holds stays as written.
+        let mut diags = Diagnostics::new();
+        let bib = parse(
+            vec![(
+                PathBuf::from("a.bib"),
+                r#"@misc{k, title = {Garc{\'\i}a}}"#.to_owned(),
+            )],
+            &mut diags,
+        );
+        assert_eq!(bib.papers[0].bibtex, r#"@misc{k, title = {Garc{\'\i}a}}"#);
+    }
+
     #[test]
     fn a_macro_loop_costs_only_its_own_block() {
         let mut diags = Diagnostics::new();

@@ -321,12 +321,14 @@ pub(crate) fn render_chunks(chunks: &[Chunk]) -> (String, String) {
             }
         }
     }
-    let tidy = |s: String| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    // ASCII white space only: `~` is a no-break space, and stays one.
+    let tidy = |s: String| s.split_ascii_whitespace().collect::<Vec<_>>().join(" ");
     (tidy(plain), tidy(out))
 }
 
-/// The LaTeX that survives `biblatex`'s own resolution (it already turns accents into
-/// Unicode): a few font commands, braces, and `~`. Hand-written because it is this small.
+/// The LaTeX that survives `biblatex`'s own resolution (it already turns accents, `\ss`,
+/// `\aa`, `\&`, dashes and the like into Unicode; `syntax::tex_fixes` covers what it gets
+/// wrong): font commands, braces, `~` and TeX quotes. Hand-written because it is this small.
 fn latex_to_html(s: &str) -> (String, String) {
     let mut plain = String::new();
     let mut out = String::new();
@@ -371,6 +373,23 @@ fn latex_to_html(s: &str) -> (String, String) {
             '~' => {
                 plain.push('\u{a0}');
                 out.push('\u{a0}');
+            }
+            // TeX quotes, which biblatex leaves as written: ``…'' and `…'.
+            '`' | '\'' => {
+                let double = chars.peek().is_some_and(|&(_, n)| n == c);
+                if double {
+                    chars.next();
+                }
+                let quote = match (c, double) {
+                    ('`', true) => '“',
+                    ('`', false) => '‘',
+                    (_, true) => '”',
+                    // A lone `'` is an apostrophe as often as a closing quote: `’` is right
+                    // for both.
+                    _ => '’',
+                };
+                plain.push(quote);
+                out.push(quote);
             }
             _ => {
                 plain.push(c);
