@@ -620,3 +620,68 @@ fn pandoc_citation_forms_and_year_letters() {
         "{refs:?}"
     );
 }
+
+/// #20: what "Copy BibTeX" holds, pasted alone into an empty `.bib`, parses and is the paper
+/// the page shows, though the entry uses a macro (`journal = tc`) and inherits through
+/// `crossref`; and without a clipboard API (plain http from another machine) the button
+/// shows the entry selected instead of doing nothing.
+#[test]
+fn copied_bibtex_stands_alone_and_falls_back_to_a_selection() {
+    use crate::browser::{Browser, StaticServer};
+    use crate::judge::{pages, select};
+    let dir = copy_fixture("papers");
+    let root = dir.path();
+    std::fs::write(
+        root.join("more.bib"),
+        std::fs::read_to_string(root.join("more.bib")).unwrap()
+            + "\n@proceedings{procs2024, title = {Proceedings of Things 2024}, publisher = {Curran}, year = 2024}\n\
+               @inproceedings{child2024, title = {A Child}, author = {Doe, Jane}, crossref = {procs2024}, keywords = {superposition}}\n",
+    )
+    .unwrap();
+    load(root, Mode::Binaries).build().unwrap();
+    let pages = pages(&root.join("book"));
+    let doc = &pages
+        .iter()
+        .find(|(p, _)| p.ends_with("bibliography.html"))
+        .unwrap()
+        .1;
+    for key in ["elhage2022superposition", "child2024"] {
+        let li = select(doc, &format!("li#ref-{key}"));
+        let li = li.first().unwrap_or_else(|| panic!("{key} is listed"));
+        let copy = li
+            .select(&scraper::Selector::parse("button.paper-copy").unwrap())
+            .next()
+            .unwrap()
+            .value()
+            .attr("data-bibtex")
+            .unwrap()
+            .to_owned();
+        assert!(!copy.to_lowercase().contains("crossref"), "{copy}");
+        let mut diags = livingref_core::Diagnostics::new();
+        let alone = livingref_bib::parse(vec![("empty.bib".into(), copy.clone())], &mut diags);
+        assert!(diags.is_empty(), "{key}: {diags:?}\n{copy}");
+        assert_eq!(alone.papers.len(), 1, "{copy}");
+        let pasted = &alone.papers[0];
+        let shown: String = li.text().collect();
+        for part in [&pasted.title, pasted.venue.as_ref().unwrap()] {
+            assert!(
+                shown.contains(part.as_str()),
+                "{key}: `{part}` not in `{shown}`"
+            );
+        }
+    }
+
+    let server = StaticServer::start(&root.join("book"));
+    let mut b = Browser::launch();
+    b.open(&format!("{}/bibliography.html", server.origin));
+    // What a page served over plain http from another host has: no clipboard API.
+    b.eval("Object.defineProperty(navigator, 'clipboard', { value: undefined }); true");
+    b.click("li#ref-child2024 button.paper-copy");
+    let selected = b.wait_for(
+        "(function () { var t = document.querySelector('li#ref-child2024 textarea.paper-bibtex-text'); \
+         return t && document.activeElement === t && t.selectionEnd - t.selectionStart === t.value.length \
+         && t.value === document.querySelector('li#ref-child2024 button.paper-copy').getAttribute('data-bibtex'); })()",
+    );
+    assert_eq!(selected, serde_json::Value::Bool(true));
+    b.assert_clean(&server.origin);
+}

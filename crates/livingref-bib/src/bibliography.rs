@@ -102,10 +102,12 @@ pub(crate) fn assemble(
         let (shown, text) = sources.get(file)?;
         let line = indexes[file].line_col(range.start).line;
         let mut paper = Paper::from_entry(entry, shown.clone(), line);
-        // Copy-BibTeX gives the entry as the maintainer wrote it, not a re-serialization.
+        // Copy-BibTeX gives the entry as the maintainer wrote it, unless that would not stand
+        // on its own in another file: then the entry as resolved, macros expanded and the
+        // fields it inherits written in.
         match text.get(range.clone()) {
             Some(original) if !range.is_empty() => {
-                paper.bibtex = original.to_owned();
+                paper.bibtex = crate::copy::for_copy(original, strings, entry);
                 paper.at = Some(Location::in_text(
                     shown,
                     &indexes[file],

@@ -12,10 +12,12 @@
 //! | `crossref`/`xdata`/`ids` links, and the cycles and chains biblatex could not follow | `links` |
 //! | one validation pass, quick or thorough, then the surviving entries parsed together | `validate`, [`Bibliography`] |
 //!
-//! What a page shows of an entry is a [`Paper`], dated by a [`Date`]. Nothing here renders
+//! What a page shows of an entry is a [`Paper`], dated by a [`Date`]; what its copy button
+//! holds is the entry as written, or made self-contained (`copy`). Nothing here renders
 //! HTML pages; that is the plugins' business.
 
 mod bibliography;
+mod copy;
 mod date;
 mod links;
 mod macros;
@@ -138,8 +140,14 @@ pub fn parse(texts: Vec<(PathBuf, String)>, diags: &mut Diagnostics) -> Bibliogr
     };
     if !originals.is_empty() {
         for paper in &mut bibliography.papers {
+            let read = texts
+                .iter()
+                .find(|(shown, _)| *shown == paper.file)
+                .and_then(|(_, text)| text.get(paper.span.clone()));
+            // An entry copied as written (not one made self-contained) gets its own bytes.
             if let Some((_, text)) = originals.iter().find(|(shown, _)| *shown == paper.file)
                 && let Some(bytes) = text.get(paper.span.clone())
+                && read == Some(paper.bibtex.as_str())
             {
                 bytes.clone_into(&mut paper.bibtex);
             }

@@ -48,13 +48,30 @@ pub fn bibtex(data: &[u8]) {
             "key `{}` kept twice",
             paper.key
         );
-        if !paper.span.is_empty() {
+        if !paper.span.is_empty() && source.get(paper.span.clone()) != Some(paper.bibtex.as_str()) {
+            // Not the bytes as written: then the entry made self-contained, which must read
+            // back on its own as the same paper.
+            let mut alone_diags = Diagnostics::new();
+            let alone = livingref_bib::parse(
+                vec![(PathBuf::from("copy.bib"), paper.bibtex.clone())],
+                &mut alone_diags,
+            );
+            let again = alone.papers.first();
             assert_eq!(
-                source.get(paper.span.clone()),
-                Some(paper.bibtex.as_str()),
-                "paper `{}`: BibTeX is not its source span",
+                alone.papers.len(),
+                1,
+                "paper `{}`: its copy is not one entry: {:?}",
+                paper.key,
+                paper.bibtex
+            );
+            assert_eq!(
+                again.map(|p| (&p.key, &p.title)),
+                Some((&paper.key, &paper.title)),
+                "paper `{}`: its copy reads otherwise",
                 paper.key
             );
+        }
+        if !paper.span.is_empty() {
             assert!(paper.bibtex.starts_with('@'));
         }
     }
