@@ -161,6 +161,36 @@ mod tests {
     use super::*;
     use crate::links::{MAX_CHAIN, links};
 
+    /// #20: a bibliography used without the file that defines its macros (`abbrev.bib`)
+    /// keeps every entry, with one warning per macro rather than one per entry.
+    #[test]
+    fn missing_macro_files_cost_no_entries() {
+        let text: String = (0..1_000)
+            .map(|i| {
+                format!(
+                    "@inproceedings{{p{i}, title = {{Paper {i}}}, author = {{Doe, Jane}}, \
+                     booktitle = conf{} # {{ 2024}}, publisher = pub{}, year = 2024, month = may}}\n",
+                    i % 40,
+                    i % 10
+                )
+            })
+            .collect();
+        let mut diags = Diagnostics::new();
+        let bib = parse(vec![(PathBuf::from("group.bib"), text)], &mut diags);
+        assert_eq!(bib.papers.len(), 1_000);
+        assert_eq!(diags.iter().count(), 50, "one per macro: {diags:?}");
+        assert!(diags.iter().all(|d| d.message.contains("is not defined")));
+        let first = diags.iter().next().unwrap();
+        assert_eq!(
+            first.message,
+            "`@string` macro `conf0` is not defined; it is shown as `conf0` in 25 entries"
+        );
+        assert_eq!(
+            bib.get("p1").and_then(|p| p.venue.as_deref()),
+            Some("conf1 2024")
+        );
+    }
+
     /// #20: every TeX command a bibliography uses for a letter, an accent, a quote or a
     /// symbol, as the title a page shows.
     #[test]

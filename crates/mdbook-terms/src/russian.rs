@@ -151,6 +151,9 @@ fn declines_as_adjective(word: &str) -> bool {
 /// The forms of the head noun `word` (folded). `gender`: the gender its adjectives show, if
 /// any, which settles the gender of a noun in `-ь`.
 pub(crate) fn noun(word: &str, gender: Option<Number>) -> Vec<Form> {
+    if let Some(compound) = hyphenated(word, gender) {
+        return compound;
+    }
     let mut forms = Forms::default();
     if let Some(closed) = closed_class(word) {
         return closed;
@@ -182,6 +185,30 @@ pub(crate) fn noun(word: &str, gender: Option<Number>) -> Vec<Form> {
         _ => forms.add(word.to_owned(), ANY),
     }
     forms.0
+}
+
+/// A hyphenated noun: the last part declines (`альфа-канал` → `альфа-канала`), and so may
+/// both, together (`ввод-вывод` → `ввода-вывода`, `вводом-выводом`), which the spelling cannot
+/// tell apart; both readings are generated.
+fn hyphenated(word: &str, gender: Option<Number>) -> Option<Vec<Form>> {
+    let (first, last) = word.split_once('-')?;
+    if first.is_empty() || last.is_empty() {
+        return None;
+    }
+    let mut forms = Forms::default();
+    let tails = noun(last, gender);
+    for tail in &tails {
+        forms.add(format!("{first}-{}", tail.text), tail.slots);
+    }
+    for head in noun(first, None) {
+        for tail in &tails {
+            let shared = head.slots & tail.slots;
+            if shared != 0 {
+                forms.add(format!("{}-{}", head.text, tail.text), shared);
+            }
+        }
+    }
+    Some(forms.0)
 }
 
 /// The forms of an adjective (or of a noun made from one) in its own gender and in the
@@ -246,8 +273,16 @@ pub(crate) fn adjective(word: &str) -> Vec<Form> {
     both(format!("{y}х"), Number::Plural, &[Gen, AccAn, Loc]);
     both(format!("{y}м"), Number::Plural, &[Dat]);
     both(format!("{y}ми"), Number::Plural, &[Ins]);
+    // After два/три/четыре/оба the noun is in the genitive singular and its adjective in the
+    // plural (`два файловых дескриптора`, `четыре файловые дескриптора`): a pairing found
+    // only there, so the plural forms also agree with a genitive singular noun.
+    let after_numeral = slot(Gen, Number::Masc) | slot(Gen, Number::Fem) | slot(Gen, Number::Neut);
     for (ending, number, cases) in table {
-        forms.add(format!("{stem}{ending}"), slots(cases, number));
+        let mut filled = slots(cases, number);
+        if number == Number::Plural && (cases.contains(&Gen) || cases.contains(&Nom)) {
+            filled |= after_numeral;
+        }
+        forms.add(format!("{stem}{ending}"), filled);
     }
     forms.0
 }
@@ -749,6 +784,17 @@ mod tests {
         has("путь", &["пути", "путем", "путей"]);
         has("меню", &["меню"]);
         assert_eq!(texts(&noun("такси", None)), ["такси"]);
+        has(
+            "ввод-вывод",
+            &[
+                "ввода-вывода",
+                "вводом-выводом",
+                "вводе-выводе",
+                "ввод-вывода",
+            ],
+        );
+        has("альфа-канал", &["альфа-канала", "альфа-каналов"]);
+        assert!(!texts(&noun("ввод-вывод", None)).contains(&"ввода-выводом"));
     }
 
     #[test]

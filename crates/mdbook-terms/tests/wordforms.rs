@@ -145,6 +145,11 @@ fn the_named_hard_cases() {
         ["перечисления", "заимствованием"]
     );
     assert!(linked("разреженная автоэнкодера").is_empty());
+    // After a numeral: plural adjective, genitive singular noun.
+    assert_eq!(
+        linked("два разреженных автоэнкодера, четыре разреженные автоэнкодера"),
+        ["разреженных автоэнкодера", "разреженные автоэнкодера"]
+    );
     // A spelling no paradigm gives, added by hand; it links but is not shown as an alias.
     let md = "Темя {#crown forms=\"темена; темён\"}\n: Top of the head.\n";
     let g = glossary::parse(
