@@ -635,7 +635,8 @@ fn copied_bibtex_stands_alone_and_falls_back_to_a_selection() {
         root.join("more.bib"),
         std::fs::read_to_string(root.join("more.bib")).unwrap()
             + "\n@proceedings{procs2024, title = {Proceedings of Things 2024}, publisher = {Curran}, year = 2024}\n\
-               @inproceedings{child2024, title = {A Child}, author = {Doe, Jane}, crossref = {procs2024}, keywords = {superposition}}\n",
+               @inproceedings{child2024, title = {A Child}, author = {Doe, Jane}, crossref = {procs2024}, keywords = {superposition}}\n\
+               @misc{tex2024, title = {Na{\\\"\\i}ve ``quoted'' \\o{}ster \\t{oo}~x}, author = {Garc{\\'\\i}a, Jos{\\'e}}, year = 2024}\n",
     )
     .unwrap();
     load(root, Mode::Binaries).build().unwrap();
@@ -670,6 +671,14 @@ fn copied_bibtex_stands_alone_and_falls_back_to_a_selection() {
             );
         }
     }
+
+    // TeX that biblatex alone got wrong renders as a reader expects (#20).
+    let tex: String = select(doc, "li#ref-tex2024")[0].text().collect();
+    assert!(tex.contains("José García"), "{tex}");
+    assert!(
+        tex.contains("Naïve “quoted” øster o\u{361}o\u{a0}x"),
+        "{tex}"
+    );
 
     let server = StaticServer::start(&root.join("book"));
     let mut b = Browser::launch();

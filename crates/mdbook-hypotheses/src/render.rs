@@ -135,6 +135,22 @@ pub(crate) fn card(
     }
     out.push_str(if html_out { "</div>\n\n" } else { "\n\n" });
     let _ = writeln!(out, "{}\n", contained(&inert_md(c.statement.trim())));
+    let mut lines = evidence_lines(c, l);
+    let meta = meta(c, parent, lang, l, html_out);
+    if !meta.is_empty() {
+        lines.push(meta.join(" · "));
+    }
+    for line in lines {
+        let _ = writeln!(out, "{line}\n");
+    }
+    if html_out {
+        out.push_str("</div>\n");
+    }
+    out
+}
+
+/// One line per stance: the papers for, against and mentioned, each with its note.
+fn evidence_lines(c: &Card, l: &Labels) -> Vec<String> {
     let mut lines = Vec::new();
     for (stance, label) in [
         (Stance::Supports, l.for_),
@@ -154,6 +170,11 @@ pub(crate) fn card(
             lines.push(format!("**{label}:** {}", items.join("; ")));
         }
     }
+    lines
+}
+
+/// The card's tags, parent, last review and status history, each as `label: value`.
+fn meta(c: &Card, parent: Option<&Card>, lang: Lang, l: &Labels, html_out: bool) -> Vec<String> {
     let mut meta = Vec::new();
     // Inline `<code>` rather than backticks: a tag of "`" or " " made an empty code span
     // that paired up with the next one.
@@ -204,16 +225,7 @@ pub(crate) fn card(
             .collect();
         meta.push(format!("{}: {}", l.history, changes.join(" → ")));
     }
-    if !meta.is_empty() {
-        lines.push(meta.join(" · "));
-    }
-    for line in lines {
-        let _ = writeln!(out, "{line}\n");
-    }
-    if html_out {
-        out.push_str("</div>\n");
-    }
-    out
+    meta
 }
 
 /// Data written into Markdown: emphasis and safe links stay, raw HTML and `javascript:` links

@@ -220,22 +220,7 @@ pub fn list_item(
             html::text(&who)
         );
     }
-    let date = match paper.date {
-        // `2022a`: the letter that tells it from the same authors' other paper that year.
-        Some(_) if paper.year_suffix.is_some() => cite_year(paper, s),
-        Some(d) if d.month > 0 => format!("{}-{:02}", d.year, d.month),
-        Some(d) => d.year.to_string(),
-        None => s.undated.to_owned(),
-    };
-    if forthcoming {
-        let _ = write!(
-            out,
-            "<span class='paper-date'>({date}, <span class='paper-forthcoming'>{}</span>)</span> ",
-            s.forthcoming
-        );
-    } else {
-        let _ = write!(out, "<span class='paper-date'>({date})</span> ");
-    }
+    out.push_str(&date_html(paper, s, forthcoming));
     match paper.link() {
         Some(url) => {
             let _ = write!(
@@ -253,24 +238,7 @@ pub fn list_item(
         let _ = write!(out, ". <span class='paper-venue'>{}</span>", html::text(v));
     }
     out.push('.');
-    let mut badges = Vec::new();
-    if let Some(id) = &paper.arxiv {
-        badges.push(badge(
-            &html::resolver_url("https://arxiv.org/abs/", id),
-            "arXiv",
-        ));
-    }
-    if let Some(pdf) = paper.pdf.as_deref().and_then(web_url) {
-        badges.push(badge(pdf, "PDF"));
-    } else if let Some(id) = &paper.arxiv {
-        badges.push(badge(
-            &html::resolver_url("https://arxiv.org/pdf/", id),
-            "PDF",
-        ));
-    }
-    if let Some(code) = paper.code.as_deref().and_then(web_url) {
-        badges.push(badge(code, "code"));
-    }
+    let badges = badges(paper);
     let mut root_at = 0;
     let compact = match detail {
         Detail::Compact { page } => Some(page),
@@ -300,24 +268,73 @@ pub fn list_item(
         out.push_str("</span>");
     }
     if let Detail::Full { interactive } = detail {
-        if let Some(abs) = &paper.abstract_html {
-            let _ = write!(
-                out,
-                "<details class='paper-abstract'><summary>{}</summary>{abs}</details>",
-                s.abstract_
-            );
-        }
-        if interactive {
-            let _ = write!(
-                out,
-                " <button type='button' class='paper-copy' data-bibtex='{}'>{}</button>",
-                html::attr(&paper.bibtex).replace('\n', "&#10;"),
-                s.copy
-            );
-        }
+        out.push_str(&abstract_and_copy(paper, s, interactive));
     }
     out.push_str("</li>");
     (out, root_at)
+}
+
+/// The date of a list item: `(2022-05)`, `(2022a)`, or marked forthcoming.
+fn date_html(paper: &Paper, s: &Strings, forthcoming: bool) -> String {
+    let date = match paper.date {
+        // `2022a`: the letter that tells it from the same authors' other paper that year.
+        Some(_) if paper.year_suffix.is_some() => cite_year(paper, s),
+        Some(d) if d.month > 0 => format!("{}-{:02}", d.year, d.month),
+        Some(d) => d.year.to_string(),
+        None => s.undated.to_owned(),
+    };
+    if forthcoming {
+        format!(
+            "<span class='paper-date'>({date}, <span class='paper-forthcoming'>{}</span>)</span> ",
+            s.forthcoming
+        )
+    } else {
+        format!("<span class='paper-date'>({date})</span> ")
+    }
+}
+
+/// The arXiv, PDF and code badges a paper has links for.
+fn badges(paper: &Paper) -> Vec<String> {
+    let mut badges = Vec::new();
+    if let Some(id) = &paper.arxiv {
+        badges.push(badge(
+            &html::resolver_url("https://arxiv.org/abs/", id),
+            "arXiv",
+        ));
+    }
+    if let Some(pdf) = paper.pdf.as_deref().and_then(web_url) {
+        badges.push(badge(pdf, "PDF"));
+    } else if let Some(id) = &paper.arxiv {
+        badges.push(badge(
+            &html::resolver_url("https://arxiv.org/pdf/", id),
+            "PDF",
+        ));
+    }
+    if let Some(code) = paper.code.as_deref().and_then(web_url) {
+        badges.push(badge(code, "code"));
+    }
+    badges
+}
+
+/// A full entry's folded abstract and (where `interactive`) its copy button.
+fn abstract_and_copy(paper: &Paper, s: &Strings, interactive: bool) -> String {
+    let mut out = String::new();
+    if let Some(abs) = &paper.abstract_html {
+        let _ = write!(
+            out,
+            "<details class='paper-abstract'><summary>{}</summary>{abs}</details>",
+            s.abstract_
+        );
+    }
+    if interactive {
+        let _ = write!(
+            out,
+            " <button type='button' class='paper-copy' data-bibtex='{}'>{}</button>",
+            html::attr(&paper.bibtex).replace('\n', "&#10;"),
+            s.copy
+        );
+    }
+    out
 }
 
 fn badge(url: &str, label: &str) -> String {
