@@ -679,35 +679,7 @@ fn render_citation(
                     html::text(&item.key)
                 );
             };
-            let number = || {
-                numbers
-                    .get(paper.key.as_str())
-                    .copied()
-                    .unwrap_or(1)
-                    .to_string()
-            };
-            let (who, year) = (
-                render::cite_who(paper, &cx.strings),
-                render::cite_year(paper, &cx.strings),
-            );
-            let locator = if item.locator.is_empty() {
-                String::new()
-            } else {
-                format!(", {}", item.locator)
-            };
-            // A narrative citation is the whole link (`Doe (2020)`); its locator is inside.
-            let label = match (citation.narrative, numeric) {
-                (true, true) => format!("{who} [{}{locator}]", number()),
-                (true, false) => format!("{who} ({year}{locator})"),
-                (false, true) => number(),
-                (false, false) if item.suppress_author => year,
-                (false, false) => format!("{who}, {year}"),
-            };
-            let locator = if citation.narrative {
-                String::new()
-            } else {
-                locator
-            };
+            let (label, locator) = cite_label(citation, item, paper, numbers, cx);
             let mut out = String::new();
             if !item.prefix.is_empty() {
                 let _ = write!(out, "{} ", html::text(&item.prefix));
@@ -750,4 +722,46 @@ fn render_citation(
     } else {
         format!("&#40;{}&#41;", parts.join("; "))
     }
+}
+
+/// What one cited item reads: the link text, and the locator that follows it outside the
+/// link (inside it for a narrative citation, `Doe (2020, p. 3)`).
+fn cite_label(
+    citation: &Citation,
+    item: &cite::Item,
+    paper: &Paper,
+    numbers: &HashMap<&str, usize>,
+    cx: &Context<'_>,
+) -> (String, String) {
+    let numeric = cx.settings.citation_style == CitationStyle::Numeric;
+    let number = || {
+        numbers
+            .get(paper.key.as_str())
+            .copied()
+            .unwrap_or(1)
+            .to_string()
+    };
+    let (who, year) = (
+        render::cite_who(paper, &cx.strings),
+        render::cite_year(paper, &cx.strings),
+    );
+    let locator = if item.locator.is_empty() {
+        String::new()
+    } else {
+        format!(", {}", item.locator)
+    };
+    // A narrative citation is the whole link (`Doe (2020)`); its locator is inside.
+    let label = match (citation.narrative, numeric) {
+        (true, true) => format!("{who} [{}{locator}]", number()),
+        (true, false) => format!("{who} ({year}{locator})"),
+        (false, true) => number(),
+        (false, false) if item.suppress_author => year,
+        (false, false) => format!("{who}, {year}"),
+    };
+    let locator = if citation.narrative {
+        String::new()
+    } else {
+        locator
+    };
+    (label, locator)
 }

@@ -156,6 +156,42 @@ fn read_entry(
         return None;
     }
     let (term, abbr) = split_abbreviation(&display);
+    let forms = term_forms(term, abbr, &attrs, &head_range);
+    let definition_html = preview_html(body, page);
+    let definition_text = plain_text(body);
+    let id = attrs.id.unwrap_or_else(|| slug(term));
+    let title = match definition_text.char_indices().nth(300) {
+        Some((at, _)) => format!("{}…", &definition_text[..at]),
+        None => definition_text.clone(),
+    };
+    let link_attrs = format!(
+        "#{}' title='{}' data-term='{}'>",
+        html::attr(&id),
+        html::attr(&title),
+        html::attr(&id)
+    );
+    Some(Entry {
+        id,
+        link_attrs,
+        display,
+        forms,
+        aliases: attrs.aliases,
+        auto_link: attrs.link,
+        title: head_range,
+        definition,
+        definition_html,
+        definition_text,
+    })
+}
+
+/// Every spelling an entry is found by: the term, its `(ABBR)`, its aliases and its extra
+/// `forms`, each with how it matches.
+fn term_forms(
+    term: &str,
+    abbr: Option<&str>,
+    attrs: &Attributes,
+    head_range: &Range<usize>,
+) -> Vec<Form> {
     let mut forms = Vec::new();
     let all_caps = |s: &str| {
         s.chars().filter(|c| c.is_alphabetic()).count() >= 2 && !s.chars().any(char::is_lowercase)
@@ -198,6 +234,11 @@ fn read_entry(
             range: attrs.range.clone(),
         });
     }
+    forms
+}
+
+/// A definition as the HTML its previews on other pages show.
+fn preview_html(body: &[(Event<'_>, Range<usize>)], page: &Path) -> String {
     let mut definition_html = String::new();
     // Previews copy this HTML into other pages: raw HTML in a definition is shown as text
     // there, so a glossary entry can never inject markup or handlers beyond its own page.
@@ -229,30 +270,7 @@ fn read_entry(
         other => other.clone(),
     });
     pulldown_cmark::html::push_html(&mut definition_html, safe);
-    let definition_text = plain_text(body);
-    let id = attrs.id.unwrap_or_else(|| slug(term));
-    let title = match definition_text.char_indices().nth(300) {
-        Some((at, _)) => format!("{}…", &definition_text[..at]),
-        None => definition_text.clone(),
-    };
-    let link_attrs = format!(
-        "#{}' title='{}' data-term='{}'>",
-        html::attr(&id),
-        html::attr(&title),
-        html::attr(&id)
-    );
-    Some(Entry {
-        id,
-        link_attrs,
-        display,
-        forms,
-        aliases: attrs.aliases,
-        auto_link: attrs.link,
-        title: head_range,
-        definition,
-        definition_html,
-        definition_text,
-    })
+    definition_html
 }
 
 /// A definition's link target as a preview must write it: absolute URLs unchanged, relative
