@@ -107,7 +107,7 @@ pub(crate) fn assemble(
         // fields it inherits written in.
         match text.get(range.clone()) {
             Some(original) if !range.is_empty() => {
-                paper.bibtex = crate::copy::for_copy(original, strings, entry);
+                paper.bibtex = crate::copy::for_copy(original, entry);
                 paper.at = Some(Location::in_text(
                     shown,
                     &indexes[file],

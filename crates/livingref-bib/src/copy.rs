@@ -3,190 +3,303 @@
 //! The entry as the maintainer wrote it, byte for byte, when it stands on its own. One that
 //! leans on the rest of its file (an `@string` macro such as `booktitle = neurips`, or fields
 //! inherited through `crossref`) would be broken pasted into another file, so it is made
-//! self-contained: its fields still as written, macros replaced by their text, the inherited
-//! fields written in, and the `crossref`/`xdata` links dropped. A copy is kept only if it
-//! reads back, through the same checks and biblatex, as the same entry; otherwise the button
-//! holds the entry as written.
+//! self-contained: its fields still as written, macros replaced by their resolved text, the inherited
+//! fields written in, and the `crossref`/`xdata` links dropped. An entry whose key BibTeX
+//! could not write back (a hostile one, with braces or an `@`) keeps the bytes as written.
+//! That a copy reads back alone as the same paper is checked by the tests and by the
+//! `bibtex` fuzz target rather than on every build: it would parse every entry twice more
+//! (a 10,000-entry bibliography whose entries all use a journal macro took twice as long).
 
-use crate::paper::render_chunks;
-use biblatex::{ChunksExt, RawBibliography, RawChunk};
-use std::collections::HashMap;
-use std::path::PathBuf;
+use biblatex::ChunksExt;
 
 /// Fields that point at other entries: meaningless in a copy on its own.
 const LINKS: &[&str] = &["crossref", "xdata", "xref"];
 
-/// BibTeX's month macros, which every style defines: kept as written.
+/// BibTeX's month macros, which every style defines: kept as written (a file that redefines
+/// one is rare enough to copy as written too).
 const MONTHS: &[&str] = &[
     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
 ];
 
-/// How deep a macro may be built from other macros (validation refused deeper ones).
-const MAX_DEPTH: usize = 32;
-
-/// The copy button's text for the entry written as `source`, with the file's `@string`
-/// blocks `strings`, which biblatex resolved as `resolved`.
-pub(crate) fn for_copy(source: &str, strings: &str, resolved: &biblatex::Entry) -> String {
-    if !leans_on_others(source) {
+/// The copy button's text for the entry written as `source`, which biblatex resolved as
+/// `resolved` (macros expanded, parents' fields inherited).
+pub(crate) fn for_copy(source: &str, resolved: &biblatex::Entry) -> String {
+    let writable_key = resolved
+        .key
+        .chars()
+        .all(|c| c.is_alphanumeric() || "_:.-/+".contains(c));
+    if !writable_key {
         return source.to_owned();
     }
-    self_contained(source, strings, resolved)
-        .filter(|copy| reads_back_as(copy, resolved))
-        .unwrap_or_else(|| source.to_owned())
+    self_contained(source, resolved).unwrap_or_else(|| source.to_owned())
 }
 
-/// Whether an entry as written needs other entries or `@string`s to mean anything: it names
-/// a `crossref`/`xdata` parent, or a field's value is a macro or joins one with `#` (the
-/// month macros aside).
-fn leans_on_others(source: &str) -> bool {
-    let lower = source.to_ascii_lowercase();
-    if lower.contains("crossref") || lower.contains("xdata") {
-        return true;
-    }
-    // `=` between fields only: at depth 1 (inside the entry's own braces), outside quotes,
-    // so a URL's `?a=b` or a title's `x = y` does not count.
+/// One `name = value` of an entry as written: byte ranges into its source.
+struct Written {
+    name: std::ops::Range<usize>,
+    value: std::ops::Range<usize>,
+    /// From the name to the start of the next field (its comma included), for removal.
+    whole: std::ops::Range<usize>,
+    /// The value is one braced or quoted text or a number: no macro in it.
+    plain: bool,
+}
+
+/// The fields of an entry's source, read at brace depth 1 without a full parse (a copy is
+/// made for every entry that uses a journal macro, so this runs thousands of times); `None`
+/// for anything unusual, which then keeps the bytes as written.
+fn written_fields(source: &str) -> Option<Vec<Written>> {
     let b = source.as_bytes();
-    let (mut depth, mut quoted) = (0usize, false);
-    for (at, &c) in b.iter().enumerate() {
-        match c {
-            b'{' | b'(' if !quoted => depth += 1,
-            b'}' | b')' if !quoted => depth = depth.saturating_sub(1),
-            b'"' if depth == 1 => quoted = !quoted,
-            b'#' if depth == 1 && !quoted => return true,
-            b'=' if depth == 1 && !quoted => {
-                let field = source[..at]
-                    .trim_end()
-                    .rsplit([',', '{', '(', '\n', ' ', '\t'])
-                    .next()
-                    .unwrap_or_default();
-                let value = b[at + 1..].iter().find(|c| !c.is_ascii_whitespace());
-                if !field.eq_ignore_ascii_case("month")
-                    && value.is_some_and(u8::is_ascii_alphabetic)
-                {
-                    return true;
-                }
-            }
+    let name_char = |c: u8| c.is_ascii_alphanumeric() || b"_:.-+".contains(&c);
+    let skip_ws = |mut i: usize| {
+        while b.get(i).is_some_and(u8::is_ascii_whitespace) {
+            i += 1;
+        }
+        i
+    };
+    let open = source.find(['{', '('])?;
+    let mut i = open + 1;
+    // The key, up to its comma.
+    while *b.get(i)? != b',' {
+        if matches!(b[i], b'{' | b'}' | b'(' | b')' | b'"' | b'=') {
+            return None;
+        }
+        i += 1;
+    }
+    let mut fields = Vec::new();
+    loop {
+        i = skip_ws(i + 1);
+        match b.get(i)? {
+            b'}' | b')' => break,
+            b',' => continue,
             _ => {}
         }
+        let name_start = i;
+        while b.get(i).is_some_and(|&c| name_char(c)) {
+            i += 1;
+        }
+        let name = name_start..i;
+        i = skip_ws(i);
+        if name.is_empty() || *b.get(i)? != b'=' {
+            return None;
+        }
+        i = skip_ws(i + 1);
+        let value_start = i;
+        let mut parts = 0;
+        let mut plain = true;
+        loop {
+            parts += 1;
+            match *b.get(i)? {
+                b'{' => {
+                    let mut depth = 0usize;
+                    loop {
+                        match *b.get(i)? {
+                            b'\\' => i += 1,
+                            b'{' => depth += 1,
+                            b'}' => {
+                                depth -= 1;
+                                if depth == 0 {
+                                    break;
+                                }
+                            }
+                            _ => {}
+                        }
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                b'"' => {
+                    i += 1;
+                    let mut depth = 0usize;
+                    while *b.get(i)? != b'"' || depth > 0 {
+                        match b[i] {
+                            b'\\' => i += 1,
+                            b'{' => depth += 1,
+                            b'}' => depth = depth.checked_sub(1)?,
+                            _ => {}
+                        }
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                c if name_char(c) => {
+                    plain &= c.is_ascii_digit();
+                    while b.get(i).is_some_and(|&c| name_char(c)) {
+                        i += 1;
+                    }
+                }
+                _ => return None,
+            }
+            let value_end = i;
+            i = skip_ws(i);
+            if b.get(i) == Some(&b'#') {
+                i = skip_ws(i + 1);
+                continue;
+            }
+            plain &= parts == 1;
+            let whole_end = if b.get(i) == Some(&b',') {
+                skip_ws(i + 1)
+            } else {
+                i
+            };
+            fields.push(Written {
+                name,
+                value: value_start..value_end,
+                whole: name_start..whole_end,
+                plain,
+            });
+            break;
+        }
+        match *b.get(i)? {
+            b',' => {}
+            b'}' | b')' => break,
+            _ => return None,
+        }
     }
-    false
+    Some(fields)
 }
 
-/// The entry rewritten to stand alone; `None` if its source does not parse on its own.
-fn self_contained(source: &str, strings: &str, resolved: &biblatex::Entry) -> Option<String> {
-    let raw = RawBibliography::parse(source).ok()?;
-    let entry = raw.entries.first()?;
-    let macros_raw = RawBibliography::parse(strings).ok();
-    let macros: HashMap<&str, &Vec<biblatex::Spanned<RawChunk<'_>>>> = macros_raw
+/// The entry rewritten to stand alone: each macro-valued field replaced by its resolved text,
+/// the links to parents removed, and what it inherits appended. `None` when the entry is not
+/// one that this can rewrite safely.
+fn self_contained(source: &str, resolved: &biblatex::Entry) -> Option<String> {
+    // Most entries write every value as text: nothing to do, and no allocation.
+    if !source.contains('=') {
+        return None;
+    }
+    let fields = written_fields(source)?;
+    let is_link = |f: &Written| {
+        let name = &source[f.name.clone()];
+        LINKS.iter().any(|l| l.eq_ignore_ascii_case(name))
+    };
+    let is_month = |f: &Written| {
+        source[f.name.clone()].eq_ignore_ascii_case("month")
+            && MONTHS
+                .iter()
+                .any(|m| m.eq_ignore_ascii_case(&source[f.value.clone()]))
+    };
+    // The common case costs one scan: nothing links and every value is text or a month.
+    if fields
         .iter()
-        .flat_map(|m| &m.abbreviations)
-        .map(|pair| (pair.key.v, &pair.value.v))
-        .collect();
-    let mut lines: Vec<String> = Vec::new();
+        .all(|f| !is_link(f) && (f.plain || is_month(f)))
+    {
+        return None;
+    }
+    let canonical = |name: &str| match name {
+        "journal" => "journaltitle".to_owned(),
+        "address" => "location".to_owned(),
+        other => other.to_owned(),
+    };
+    let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
     let mut written: Vec<String> = Vec::new();
-    for pair in &entry.v.fields {
-        let name = pair.key.v;
-        let lower = name.to_ascii_lowercase();
-        if LINKS.contains(&lower.as_str()) {
+    for field in &fields {
+        let name = source[field.name.clone()].to_ascii_lowercase();
+        if LINKS.contains(&name.as_str()) {
+            edits.push((field.whole.clone(), String::new()));
             continue;
         }
-        written.push(lower);
-        let chunks = &pair.value.v;
-        let value = match chunks.as_slice() {
-            // As written (with its braces or quotes) when nothing in it is a macro.
-            _ if chunks.iter().all(|c| matches!(c.v, RawChunk::Normal(_))) => {
-                source.get(pair.value.span.clone())?.trim().to_owned()
-            }
-            [one] if matches!(one.v, RawChunk::Abbreviation(m) if MONTHS.contains(&m) && !macros.contains_key(m)) => {
-                source.get(pair.value.span.clone())?.trim().to_owned()
-            }
-            _ => format!("{{{}}}", expand(chunks, &macros, 0)?),
-        };
-        lines.push(format!("  {name} = {value}"));
+        written.push(canonical(&name));
+        written.push(name.clone());
+        let value = &source[field.value.clone()];
+        let month = name == "month" && MONTHS.contains(&value.to_ascii_lowercase().as_str());
+        if field.plain || month {
+            continue;
+        }
+        let chunks = resolved
+            .fields
+            .get(&name)
+            .or_else(|| resolved.fields.get(&canonical(&name)))?;
+        edits.push((field.value.clone(), chunks.to_biblatex_string(false)));
+    }
+    let linked = edits.iter().any(|(_, r)| r.is_empty());
+    if edits.is_empty() {
+        return None;
     }
     // What the entry inherits: the fields biblatex resolved that it does not write itself.
-    for (name, chunks) in &resolved.fields {
-        let written_as = match name.as_str() {
+    let mut inherited = String::new();
+    for (name, chunks) in resolved.fields.iter().filter(|_| linked) {
+        let shown_as = match name.as_str() {
             "journaltitle" => "journal",
             "location" => "address",
             other => other,
         };
         if LINKS.contains(&name.as_str())
-            || written.iter().any(|w| w == name || w == written_as)
+            || written.iter().any(|w| w == name)
             || (name == "date" && written.iter().any(|w| w == "year"))
         {
             continue;
         }
-        lines.push(format!(
-            "  {written_as} = {}",
+        inherited.push_str(&format!(
+            ",\n  {shown_as} = {}",
             chunks.to_biblatex_string(false)
         ));
     }
-    Some(format!(
-        "@{}{{{},\n{}\n}}",
-        entry.v.kind.v,
-        entry.v.key.v,
-        lines.join(",\n")
-    ))
-}
-
-/// A field's text with every macro replaced by its definition's text, as TeX.
-fn expand(
-    chunks: &[biblatex::Spanned<RawChunk<'_>>],
-    macros: &HashMap<&str, &Vec<biblatex::Spanned<RawChunk<'_>>>>,
-    depth: usize,
-) -> Option<String> {
-    if depth > MAX_DEPTH {
-        return None;
+    // The entry's closing brace: the last byte, as the block splitter found it.
+    let close = source.len().checked_sub(1)?;
+    let mut out = String::with_capacity(source.len() + inherited.len());
+    let mut at = 0;
+    for (range, replacement) in edits {
+        out.push_str(&source[at..range.start]);
+        out.push_str(&replacement);
+        at = range.end;
     }
-    let mut out = String::new();
-    for chunk in chunks {
-        match chunk.v {
-            RawChunk::Normal(text) => out.push_str(text),
-            RawChunk::Abbreviation(name) => match macros.get(name) {
-                Some(definition) => out.push_str(&expand(definition, macros, depth + 1)?),
-                // A month, which a braced value cannot name: biblatex's long form.
-                None => out.push_str(name),
-            },
-        }
+    let body = source[at..close].trim_end();
+    let body = body.strip_suffix(',').unwrap_or(body);
+    out.push_str(body);
+    out.push_str(&inherited);
+    out.push('\n');
+    out.push_str(&source[close..]);
+    // Inherited fields come from another entry, perhaps a hostile one: a copy that has them
+    // (rare: `crossref` children) must read back alone as this one entry.
+    if !inherited.is_empty() && !stands_alone(&out, &resolved.key) {
+        return None;
     }
     Some(out)
 }
 
-/// Whether `copy`, alone in a file, reads as one entry whose every field shows as the
-/// resolved entry's does (the links to parents aside).
-fn reads_back_as(copy: &str, resolved: &biblatex::Entry) -> bool {
-    let file = [(PathBuf::from("copy.bib"), copy.to_owned())];
-    let Some(checked) = crate::validate::check(&file, None) else {
-        return false;
-    };
-    let Ok(back) = biblatex::Bibliography::parse(copy) else {
-        return false;
-    };
-    let Some(again) = back
-        .get(&resolved.key)
-        .filter(|_| checked.good.len() == 1 && back.len() == 1)
-    else {
-        return false;
-    };
-    let shown = |e: &biblatex::Entry, field: &str| {
-        e.fields.get(field).map(|chunks| {
-            let chunks: Vec<biblatex::Chunk> = chunks.iter().map(|c| c.v.clone()).collect();
-            render_chunks(&chunks).0
-        })
-    };
-    resolved
-        .fields
-        .keys()
-        .filter(|f| !LINKS.contains(&f.as_str()))
-        .all(|field| shown(resolved, field) == shown(again, field))
+/// Whether `copy`, alone in a file, passes the loader's checks as one entry with `key`.
+fn stands_alone(copy: &str, key: &str) -> bool {
+    let file = [(std::path::PathBuf::from("copy.bib"), copy.to_owned())];
+    crate::validate::check(&file, None).is_some_and(|c| c.good.len() == 1)
+        && biblatex::Bibliography::parse(copy)
+            .is_ok_and(|back| back.len() == 1 && back.get(key).is_some())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::paper::render_chunks;
     use crate::parse;
     use livingref_core::Diagnostics;
+    use std::path::PathBuf;
+
+    /// Whether `copy`, alone in a file, reads as one entry whose every field shows as the
+    /// resolved entry's does (the links to parents aside).
+    fn reads_back_as(copy: &str, resolved: &biblatex::Entry) -> bool {
+        let file = [(PathBuf::from("copy.bib"), copy.to_owned())];
+        let Some(checked) = crate::validate::check(&file, None) else {
+            return false;
+        };
+        let Ok(back) = biblatex::Bibliography::parse(copy) else {
+            return false;
+        };
+        let Some(again) = back
+            .get(&resolved.key)
+            .filter(|_| checked.good.len() == 1 && back.len() == 1)
+        else {
+            return false;
+        };
+        let shown = |e: &biblatex::Entry, field: &str| {
+            e.fields.get(field).map(|chunks| {
+                let chunks: Vec<biblatex::Chunk> = chunks.iter().map(|c| c.v.clone()).collect();
+                render_chunks(&chunks).0
+            })
+        };
+        resolved
+            .fields
+            .keys()
+            .filter(|f| !LINKS.contains(&f.as_str()))
+            .all(|field| shown(resolved, field) == shown(again, field))
+    }
 
     fn copies(bib: &str) -> Vec<(String, String)> {
         let mut diags = Diagnostics::new();
@@ -235,5 +348,8 @@ mod tests {
             (&a.title, &a.venue, a.year()),
             (&b.title, &b.venue, b.year())
         );
+        // Every field, as biblatex resolves it, reads the same.
+        let resolved = biblatex::Bibliography::parse(bib).unwrap();
+        assert!(reads_back_as(child, resolved.get("child").unwrap()));
     }
 }

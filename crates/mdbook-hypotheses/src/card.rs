@@ -122,22 +122,8 @@ pub(crate) fn parse(
             .map(|(_, v)| v)
     };
     let block_start = Location::in_text(src.file, index, src.block.start..src.block.start + 3);
-    let [id, title, statement, status] = ["id", "title", "statement", "status"].map(|name| {
-        let Some(v) = field(name) else {
-            diags.push(
-                Diagnostic::error(format!("hypothesis block without `{name}`"))
-                    .at(block_start.clone())
-                    .help(format!(
-                        "add `{name} = \"…\"`; required fields: id, title, statement, status"
-                    )),
-            );
-            return None;
-        };
-        string(v, name, &at, diags).map(|s| (s, v.span()))
-    });
-    ok &= ["id", "title", "statement", "status"]
-        .iter()
-        .all(|name| field(name).is_some());
+    let ([id, title, statement, status], present) = required(table, &block_start, &at, diags);
+    ok &= present;
     // Everything present is still checked, so one run reports every mistake of a block.
     if let Some((id, span)) = &id {
         ok &= slug_id(id, span, &at, diags);
@@ -167,18 +153,10 @@ pub(crate) fn parse(
         )
     });
     let last_reviewed = field("last-reviewed").and_then(|v| day(v, "last-reviewed", &at, diags));
-    let evidence = field("evidence").map_or_else(Vec::new, |v| {
-        records(v, "evidence", EVIDENCE_FIELDS, &at, diags)
-            .into_iter()
-            .filter_map(|(t, span)| evidence(t, span, &at, diags))
-            .collect()
-    });
-    let status_history = field("status-history").map_or_else(Vec::new, |v| {
-        records(v, "status-history", HISTORY_FIELDS, &at, diags)
-            .into_iter()
-            .filter_map(|(t, _)| change(t, &at, diags))
-            .collect()
-    });
+    let (evidence, status_history) = (
+        evidence_of(field("evidence"), &at, diags),
+        history_of(field("status-history"), &at, diags),
+    );
     let (Some((id, id_span)), Some((title, _)), Some((statement, _))) = (id, title, statement)
     else {
         return None;
@@ -200,6 +178,64 @@ pub(crate) fn parse(
         id_at: at(id_span),
         parent_at: at(parent_span),
         status_at: at(status_span),
+    })
+}
+
+/// A string field's value and its span in the block.
+type Spanned = (String, Range<usize>);
+
+/// The four fields every card has (`id`, `title`, `statement`, `status`), each with its span,
+/// and whether all are there; an error at the block for each one missing.
+fn required(
+    table: &DeTable<'_>,
+    block_start: &Location,
+    at: &impl Fn(Range<usize>) -> Location,
+    diags: &mut Diagnostics,
+) -> ([Option<Spanned>; 4], bool) {
+    let names = ["id", "title", "statement", "status"];
+    let mut present = true;
+    let values = names.map(|name| {
+        let Some((_, v)) = table.iter().find(|(k, _)| k.get_ref() == name) else {
+            present = false;
+            diags.push(
+                Diagnostic::error(format!("hypothesis block without `{name}`"))
+                    .at(block_start.clone())
+                    .help(format!(
+                        "add `{name} = \"…\"`; required fields: id, title, statement, status"
+                    )),
+            );
+            return None;
+        };
+        string(v, name, at, diags).map(|s| (s, v.span()))
+    });
+    (values, present)
+}
+
+/// The `evidence` records, each checked.
+fn evidence_of(
+    field: Option<&toml::Spanned<DeValue<'_>>>,
+    at: &impl Fn(Range<usize>) -> Location,
+    diags: &mut Diagnostics,
+) -> Vec<Evidence> {
+    field.map_or_else(Vec::new, |v| {
+        records(v, "evidence", EVIDENCE_FIELDS, at, diags)
+            .into_iter()
+            .filter_map(|(t, span)| evidence(t, span, at, diags))
+            .collect()
+    })
+}
+
+/// The `status-history` records, each checked.
+fn history_of(
+    field: Option<&toml::Spanned<DeValue<'_>>>,
+    at: &impl Fn(Range<usize>) -> Location,
+    diags: &mut Diagnostics,
+) -> Vec<Change> {
+    field.map_or_else(Vec::new, |v| {
+        records(v, "status-history", HISTORY_FIELDS, at, diags)
+            .into_iter()
+            .filter_map(|(t, _)| change(t, at, diags))
+            .collect()
     })
 }
 

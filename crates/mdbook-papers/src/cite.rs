@@ -120,9 +120,12 @@ fn narrative(
         if before.is_some_and(|c| c.is_alphanumeric() || "_@.-+/\\".contains(c)) {
             continue;
         }
+        // `bracketed` is sorted and its citations do not overlap: the last one starting at or
+        // before `at` is the only one that can hold it.
+        let before_at = bracketed.partition_point(|c| c.range.start <= at);
         if in_sorted(&scanned.protected, at)
             || in_link(scanned, at)
-            || bracketed.iter().any(|c| c.range.contains(&at))
+            || before_at > 0 && bracketed[before_at - 1].range.end > at
         {
             continue;
         }
