@@ -550,12 +550,23 @@ fn an_empty_recent_section_warns_for_other_renderers_too() {
     }
 }
 
+/// Builds the book at `root` through the binaries and parses the page whose path ends with
+/// `name`.
+fn built_page(root: &std::path::Path, name: &str) -> scraper::Html {
+    load(root, Mode::Binaries).build().unwrap();
+    crate::judge::pages(&root.join("book"))
+        .into_iter()
+        .find(|(p, _)| p.ends_with(name))
+        .unwrap()
+        .1
+}
+
 /// #20: pandoc's citation forms as pandoc renders them, through a real build: narrative
 /// `@key`, `[-@key]`, locators in both syntaxes, e-mail addresses left alone, and two papers
 /// by the same authors in one year told apart as `2022a` / `2022b` everywhere.
 #[test]
 fn pandoc_citation_forms_and_year_letters() {
-    use crate::judge::{pages, select};
+    use crate::judge::select;
     let dir = copy_fixture("papers");
     let root = dir.path();
     std::fs::write(
@@ -576,13 +587,7 @@ fn pandoc_citation_forms_and_year_letters() {
          Write to smithA@example.org or @nobody.\n",
     )
     .unwrap();
-    load(root, Mode::Binaries).build().unwrap();
-    let pages = pages(&root.join("book"));
-    let doc = &pages
-        .iter()
-        .find(|(p, _)| p.ends_with("intro.html"))
-        .unwrap()
-        .1;
+    let doc = &built_page(root, "intro.html");
     let cites: Vec<String> = select(doc, "main p a.cite")
         .iter()
         .map(|a| a.text().collect::<String>())
@@ -628,7 +633,7 @@ fn pandoc_citation_forms_and_year_letters() {
 #[test]
 fn copied_bibtex_stands_alone_and_falls_back_to_a_selection() {
     use crate::browser::{Browser, StaticServer};
-    use crate::judge::{pages, select};
+    use crate::judge::select;
     let dir = copy_fixture("papers");
     let root = dir.path();
     std::fs::write(
@@ -639,13 +644,7 @@ fn copied_bibtex_stands_alone_and_falls_back_to_a_selection() {
                @misc{tex2024, title = {Na{\\\"\\i}ve ``quoted'' \\o{}ster \\t{oo}~x}, author = {Garc{\\'\\i}a, Jos{\\'e}}, year = 2024}\n",
     )
     .unwrap();
-    load(root, Mode::Binaries).build().unwrap();
-    let pages = pages(&root.join("book"));
-    let doc = &pages
-        .iter()
-        .find(|(p, _)| p.ends_with("bibliography.html"))
-        .unwrap()
-        .1;
+    let doc = &built_page(root, "bibliography.html");
     for key in ["elhage2022superposition", "child2024"] {
         let li = select(doc, &format!("li#ref-{key}"));
         let li = li.first().unwrap_or_else(|| panic!("{key} is listed"));

@@ -155,13 +155,7 @@ pub fn markdown_item(paper: &Paper, s: &Strings, forthcoming: bool) -> String {
     if !who.is_empty() {
         let _ = write!(out, "{} ", html::text(&who));
     }
-    let date = match paper.date {
-        // `2022a`: the letter that tells it from the same authors' other paper that year.
-        Some(_) if paper.year_suffix.is_some() => cite_year(paper, s),
-        Some(d) if d.month > 0 => format!("{}-{:02}", d.year, d.month),
-        Some(d) => d.year.to_string(),
-        None => s.undated.to_owned(),
-    };
+    let date = date_text(paper, s);
     if forthcoming {
         let _ = write!(out, "({date}, {}). ", s.forthcoming);
     } else {
@@ -274,15 +268,20 @@ pub fn list_item(
     (out, root_at)
 }
 
-/// The date of a list item: `(2022-05)`, `(2022a)`, or marked forthcoming.
-fn date_html(paper: &Paper, s: &Strings, forthcoming: bool) -> String {
-    let date = match paper.date {
-        // `2022a`: the letter that tells it from the same authors' other paper that year.
+/// A paper's date as a list shows it: `2022-05`, `2022`, `2022a` when a letter tells it from
+/// the same authors' other paper that year, or "n.d.".
+fn date_text(paper: &Paper, s: &Strings) -> String {
+    match paper.date {
         Some(_) if paper.year_suffix.is_some() => cite_year(paper, s),
         Some(d) if d.month > 0 => format!("{}-{:02}", d.year, d.month),
         Some(d) => d.year.to_string(),
         None => s.undated.to_owned(),
-    };
+    }
+}
+
+/// The date of a list item: `(2022-05)`, `(2022a)`, or marked forthcoming.
+fn date_html(paper: &Paper, s: &Strings, forthcoming: bool) -> String {
+    let date = date_text(paper, s);
     if forthcoming {
         format!(
             "<span class='paper-date'>({date}, <span class='paper-forthcoming'>{}</span>)</span> ",
