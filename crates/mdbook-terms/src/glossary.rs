@@ -388,24 +388,7 @@ fn parse_attributes(
             let end = body[i..]
                 .find(char::is_whitespace)
                 .map_or(body.len(), |n| i + n);
-            let id = &body[i + 1..end];
-            // The id lands in `href`s and in Markdown link destinations of other renderers:
-            // `{#sae)[pwn](https://evil.example}` would close one link and open another.
-            if id.is_empty()
-                || !id
-                    .chars()
-                    .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
-            {
-                diags.push(
-                    Diagnostic::error(format!("glossary id `#{id}` is not a slug"))
-                        .at(at(base + i..base + end))
-                        .help(
-                            "use letters, digits, `-` and `_` only, e.g. `{#sparse-autoencoder}`",
-                        ),
-                );
-                return None;
-            }
-            attrs.id = Some(id.to_owned());
+            attrs.id = Some(slug_id(&body[i + 1..end], base + i..base + end, at, diags)?);
             i = end;
             continue;
         }
@@ -421,24 +404,7 @@ fn parse_attributes(
             return None;
         };
         let key = body[i..eq].trim();
-        let (value, end) = if bytes.get(eq + 1) == Some(&b'"') {
-            match body[eq + 2..].find('"') {
-                Some(n) => (&body[eq + 2..eq + 2 + n], eq + 3 + n),
-                None => {
-                    diags.push(
-                        Diagnostic::error("unterminated quoted value in an attribute block")
-                            .at(at(base + eq + 1..base + body.len()))
-                            .help("close the value with `\"`"),
-                    );
-                    return None;
-                }
-            }
-        } else {
-            let end = body[eq + 1..]
-                .find(char::is_whitespace)
-                .map_or(body.len(), |n| eq + 1 + n);
-            (&body[eq + 1..end], end)
-        };
+        let (value, end) = attribute_value(body, eq, base, at, diags)?;
         let span = base + start..base + end;
         let flag = |on: &str, off: &str, diags: &mut Diagnostics| match value {
             v if v == on => Some(true),
@@ -481,6 +447,58 @@ fn parse_attributes(
         i = end;
     }
     Some(attrs)
+}
+
+/// A glossary `{#id}`, which must be a slug: it lands in `href`s and in Markdown link
+/// destinations of other renderers, where `{#sae)[pwn](https://evil.example}` would close
+/// one link and open another.
+fn slug_id(
+    id: &str,
+    span: Range<usize>,
+    at: &impl Fn(Range<usize>) -> Location,
+    diags: &mut Diagnostics,
+) -> Option<String> {
+    if !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+    {
+        return Some(id.to_owned());
+    }
+    diags.push(
+        Diagnostic::error(format!("glossary id `#{id}` is not a slug"))
+            .at(at(span))
+            .help("use letters, digits, `-` and `_` only, e.g. `{#sparse-autoencoder}`"),
+    );
+    None
+}
+
+/// The value after the `=` at `eq` in an attribute block: quoted, or up to white space; and
+/// where it ends.
+fn attribute_value<'b>(
+    body: &'b str,
+    eq: usize,
+    base: usize,
+    at: &impl Fn(Range<usize>) -> Location,
+    diags: &mut Diagnostics,
+) -> Option<(&'b str, usize)> {
+    if body.as_bytes().get(eq + 1) != Some(&b'"') {
+        let end = body[eq + 1..]
+            .find(char::is_whitespace)
+            .map_or(body.len(), |n| eq + 1 + n);
+        return Some((&body[eq + 1..end], end));
+    }
+    match body[eq + 2..].find('"') {
+        Some(n) => Some((&body[eq + 2..eq + 2 + n], eq + 3 + n)),
+        None => {
+            diags.push(
+                Diagnostic::error("unterminated quoted value in an attribute block")
+                    .at(at(base + eq + 1..base + body.len()))
+                    .help("close the value with `\"`"),
+            );
+            None
+        }
+    }
 }
 
 fn plain_text(body: &[(Event<'_>, Range<usize>)]) -> String {
