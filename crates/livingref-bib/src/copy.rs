@@ -88,47 +88,9 @@ fn written_fields(source: &str) -> Option<Vec<Written>> {
         let mut plain = true;
         loop {
             parts += 1;
-            match *b.get(i)? {
-                b'{' => {
-                    let mut depth = 0usize;
-                    loop {
-                        match *b.get(i)? {
-                            b'\\' => i += 1,
-                            b'{' => depth += 1,
-                            b'}' => {
-                                depth -= 1;
-                                if depth == 0 {
-                                    break;
-                                }
-                            }
-                            _ => {}
-                        }
-                        i += 1;
-                    }
-                    i += 1;
-                }
-                b'"' => {
-                    i += 1;
-                    let mut depth = 0usize;
-                    while *b.get(i)? != b'"' || depth > 0 {
-                        match b[i] {
-                            b'\\' => i += 1,
-                            b'{' => depth += 1,
-                            b'}' => depth = depth.checked_sub(1)?,
-                            _ => {}
-                        }
-                        i += 1;
-                    }
-                    i += 1;
-                }
-                c if name_char(c) => {
-                    plain &= c.is_ascii_digit();
-                    while b.get(i).is_some_and(|&c| name_char(c)) {
-                        i += 1;
-                    }
-                }
-                _ => return None,
-            }
+            let (next, text) = value_part(b, i)?;
+            plain &= text;
+            i = next;
             let value_end = i;
             i = skip_ws(i);
             if b.get(i) == Some(&b'#') {
@@ -156,6 +118,54 @@ fn written_fields(source: &str) -> Option<Vec<Written>> {
         }
     }
     Some(fields)
+}
+
+/// The end of one part of a field value starting at `i` (a braced or quoted text, or a bare
+/// word: a macro or a number), and whether it is text rather than a macro.
+fn value_part(b: &[u8], mut i: usize) -> Option<(usize, bool)> {
+    let name_char = |c: u8| c.is_ascii_alphanumeric() || b"_:.-+".contains(&c);
+    match *b.get(i)? {
+        b'{' => {
+            let mut depth = 0usize;
+            loop {
+                match *b.get(i)? {
+                    b'\\' => i += 1,
+                    b'{' => depth += 1,
+                    b'}' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+                i += 1;
+            }
+            Some((i + 1, true))
+        }
+        b'"' => {
+            i += 1;
+            let mut depth = 0usize;
+            while *b.get(i)? != b'"' || depth > 0 {
+                match b[i] {
+                    b'\\' => i += 1,
+                    b'{' => depth += 1,
+                    b'}' => depth = depth.checked_sub(1)?,
+                    _ => {}
+                }
+                i += 1;
+            }
+            Some((i + 1, true))
+        }
+        c if name_char(c) => {
+            let number = c.is_ascii_digit();
+            while b.get(i).is_some_and(|&c| name_char(c)) {
+                i += 1;
+            }
+            Some((i, number))
+        }
+        _ => None,
+    }
 }
 
 /// The entry rewritten to stand alone: each macro-valued field replaced by its resolved text,
