@@ -107,6 +107,16 @@ fn russian_forms_link_as_a_dictionary_says() {
     );
 }
 
+/// A glossary from Markdown, which must read without a diagnostic, and its matcher.
+fn glossary_and_matcher(md: &str) -> (glossary::Glossary, Matcher) {
+    let mut diags = Diagnostics::new();
+    let page = Path::new("g.md");
+    let g = glossary::parse(md, page, page, &ParseOptions::default(), &mut diags);
+    assert!(diags.is_empty(), "{diags:?}");
+    let m = Matcher::new(&g);
+    (g, m)
+}
+
 /// The hard cases #19 names, each as a Russian reader expects.
 #[test]
 fn the_named_hard_cases() {
@@ -114,16 +124,7 @@ fn the_named_hard_cases() {
               Разреженный автоэнкодер {#sae}\n: C.\n\nОтрезок {#segment}\n: D.\n\n\
               Узел {#node}\n: E.\n\nДень {#day}\n: F.\n\nОшибка {#error}\n: G.\n\n\
               Заимствование {#borrow}\n: H.\n";
-    let mut diags = Diagnostics::new();
-    let g = glossary::parse(
-        md,
-        Path::new("g.md"),
-        Path::new("g.md"),
-        &ParseOptions::default(),
-        &mut diags,
-    );
-    assert!(diags.is_empty(), "{diags:?}");
-    let m = Matcher::new(&g);
+    let (_, m) = glossary_and_matcher(md);
     let linked = |text: &str| -> Vec<String> {
         let mut hits = Vec::new();
         m.find(text, 0..text.len(), &mut String::new(), &mut hits);
@@ -151,24 +152,12 @@ fn the_named_hard_cases() {
         ["разреженных автоэнкодера", "разреженные автоэнкодера"]
     );
     // A spelling no paradigm gives, added by hand; it links but is not shown as an alias.
-    let md = "Темя {#crown forms=\"темена; темён\"}\n: Top of the head.\n";
-    let g = glossary::parse(
-        md,
-        Path::new("g.md"),
-        Path::new("g.md"),
-        &ParseOptions::default(),
-        &mut diags,
-    );
-    assert!(diags.is_empty(), "{diags:?}");
+    let (g, m2) =
+        glossary_and_matcher("Темя {#crown forms=\"темена; темён\"}\n: Top of the head.\n");
     assert!(g.entries[0].aliases.is_empty());
-    let m2 = Matcher::new(&g);
+    let text = "темена и темени";
     let mut hits = Vec::new();
-    m2.find(
-        "темена и темени",
-        0.."темена и темени".len(),
-        &mut String::new(),
-        &mut hits,
-    );
+    m2.find(text, 0..text.len(), &mut String::new(), &mut hits);
     assert_eq!(hits.len(), 2);
     assert_eq!(
         linked("разреженного автоэнкодера"),
