@@ -275,6 +275,20 @@ fn every_hostile_input_gets_its_diagnostic_and_exit_code() {
             "`h`",
         ),
         (
+            // Session 7: cards' dates are read by the shared date parser, which knows the
+            // calendar; `2026-13-45` used to pass as a day.
+            "impossible last-reviewed date",
+            "hypotheses",
+            |r| {
+                append(
+                    &r.join("src/chapter.md"),
+                    "\n```hypothesis\nid = \"d\"\ntitle = \"D\"\nstatement = \"S\"\nstatus = \"open\"\nlast-reviewed = \"2026-13-45\"\n```\n",
+                )
+            },
+            1,
+            "`last-reviewed` must be a date such as 2026-05-01",
+        ),
+        (
             "unknown hypothesis field",
             "hypotheses",
             |r| {

@@ -435,7 +435,7 @@ fn bad_recent_papers_options_are_warnings_at_their_place() {
 /// (mdBook removes one backslash) stays literal; a reference definition is no citation.
 #[test]
 fn citations_never_pair_with_what_the_author_wrote_next() {
-    use crate::judge::{pages, select, text_of};
+    use crate::judge::{select, text_of};
     let dir = copy_fixture("papers");
     let root = dir.path();
     rewrite(
@@ -450,13 +450,7 @@ fn citations_never_pair_with_what_the_author_wrote_next() {
          A literal \\\\{{#cite olah2020zoomin}} stays.\n\n[@alice]: https://example.org/alice\n\nSee [Alice][@alice].\n",
     )
     .unwrap();
-    load(root, Mode::Binaries).build().unwrap();
-    let pages = pages(&root.join("book"));
-    let doc = &pages
-        .iter()
-        .find(|(p, _)| p.ends_with("intro.html"))
-        .unwrap()
-        .1;
+    let doc = &built_page(root, "intro.html");
     // Text nodes joined without spaces: what a reader reads, whatever the element borders.
     let text: String = text_of(doc, "main").split_whitespace().collect();
     assert!(text.contains("[1](Fig.2)"), "{text}");
@@ -484,7 +478,7 @@ fn citations_never_pair_with_what_the_author_wrote_next() {
 /// first value with a warning, as BibTeX does.
 #[test]
 fn bibtex_syntax_is_read_as_bibtex_reads_it() {
-    use crate::judge::{pages, text_of};
+    use crate::judge::text_of;
     let dir = copy_fixture("papers");
     let root = dir.path();
     let mut bib = std::fs::read_to_string(root.join("refs.bib")).unwrap();
@@ -510,13 +504,7 @@ fn bibtex_syntax_is_read_as_bibtex_reads_it() {
         stderr.contains("twice2021: field `title` is given twice; the first value is kept"),
         "{stderr}"
     );
-    load(root, Mode::Binaries).build().unwrap();
-    let pages = pages(&root.join("book"));
-    let doc = &pages
-        .iter()
-        .find(|(p, _)| p.ends_with("intro.html"))
-        .unwrap()
-        .1;
+    let doc = &built_page(root, "intro.html");
     let refs = text_of(doc, "ol.papers-references");
     assert!(refs.contains("Written (with) Parentheses"), "{refs}");
     assert!(refs.contains("Journal of Parentheses"), "{refs}");
